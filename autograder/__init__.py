@@ -1,0 +1,1 @@
+"""deepgrade's grading engine, command-line interface and hidden suites."""

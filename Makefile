@@ -41,6 +41,7 @@ assignments: install
 
 bench: install
 	$(BIN)/python bench/reference.py
+	$(BIN)/python bench/generate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,305 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Long short-term memory, forward and backward
+#
+# *deepgrade · ISLP chapter 10 (deep learning) · assignment `lstm` · student `demo`*
+#
+# A simple RNN multiplies its gradient by $U^\top$ and $g'$ at every step, so gradients from far back
+# vanish. ISLP's IMDb recurrent network therefore uses *long short-term memory* (LSTM) units
+# (section 10.5.1): besides the hidden state $h_t$ each unit keeps a *cell state* $c_t$ that is changed
+# only by elementwise gates, so information (and gradient) can flow across many steps.
+#
+# One step computes four gate pre-activations from one affine map, split into blocks of $K$ columns in
+# the order **input, forget, output, candidate** $(i, f, o, g)$:
+#
+# $$a = x_t W + h_{t-1} U + b, \qquad W: (p, 4K), \quad U: (K, 4K), \quad b: (4K,),$$
+#
+# $$i = \sigma(a_i), \quad f = \sigma(a_f), \quad o = \sigma(a_o), \quad g = \tanh(a_g),$$
+#
+# $$c_t = f \odot c_{t-1} + i \odot g, \qquad h_t = o \odot \tanh(c_t).$$
+#
+# The forget gate $f$ decides how much of the old cell state to keep; the input gate $i$ how much of the
+# candidate $g$ to write; the output gate $o$ how much of the cell to show as $h_t$. When $f \approx 1$ the
+# gradient on $c_{t-1}$ is about the gradient on $c_t$: no repeated shrinking.
+#
+# (PyTorch orders its gate blocks $i, f, g, o$; ours are $i, f, o, g$. The grader uses ours.)
+#
+# ## Points
+#
+# | question | what you write | points |
+# |---|---|---|
+# | One step of the LSTM | `lstm_step_forward`, `lstm_step_backward` | 5 |
+# | The whole sequence | `lstm_forward`, `lstm_backward` | 4 |
+# | **total** | | **9** |
+#
+# ## How to work
+#
+# 1. Run the cells from the top. *Kernel → Restart & Run All* runs everything and stops at the first
+#    blank you have not filled in yet (it raises `NotImplementedError`).
+# 2. Write each function where it says `# YOUR CODE HERE` and delete the `raise NotImplementedError()`
+#    line. Keep the function names and arguments: the grader calls your functions by name.
+# 3. Run the `check(...)` cell under each function. It calls your function on fixed public inputs and
+#    compares with the expected values; for a backward function it also compares your gradients with
+#    numerical gradients of *your own* forward function. A failure says what is wrong (a shape, the
+#    largest error and where, a NaN) and gives a hint.
+# 4. Passing the public checks is a good sign, not a grade: the grader runs hidden tests on other inputs.
+#    It runs only the given cells and your answer cells, not the `check(...)` or demonstration cells,
+#    so do not make your functions depend on variables defined in those.
+#
+# The whole notebook can also be checked from a shell in this folder: `python deepgrade_check.py`
+# (or `deepgrade check .` where deepgrade is installed).
+
+# %% [markdown]
+# ## Your variant
+#
+# Every student gets their own variant of this assignment. Yours:
+#
+# | | |
+# |---|---|
+# | student | `demo` |
+# | sizes used in the checks | $N = 3$ sequences, length $L = 6$, $p = 2$ inputs, $K = 2$ hidden units, so $W: (2, 8)$ and $U: (2, 8)$ |
+
+# %% tags=["given"]
+# Given code: imports and helpers from deepgrade's reference. Run this cell; do not change it.
+import numpy as np
+import re
+
+
+def _as_numeric(name: str, a) -> np.ndarray:
+    arr = np.asarray(a)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise ValueError(f"{name} has dtype {arr.dtype}; expected a numeric array")
+    return arr
+
+
+_TOKEN = re.compile(r"^(\d*)([A-Za-z]\w*)$|^(\d+)$")
+
+
+def _parse(tok: str) -> tuple[int, str | None]:
+    m = _TOKEN.match(tok)
+    if m is None:
+        raise ValueError(f"bad dimension token {tok!r}")
+    if m.group(3) is not None:
+        return int(m.group(3)), None
+    return int(m.group(1) or 1), m.group(2)
+
+
+class Dims:
+    """Binds dimension letters (N, L, p, K, ...) to sizes as arrays are checked."""
+
+    def __init__(self, **known: int):
+        self.sizes: dict[str, int] = dict(known)
+
+    def array(self, name: str, a, spec: str, dtype=np.float64) -> np.ndarray:
+        """Return ``a`` as an ndarray of ``dtype`` after checking its shape against ``spec``.
+
+        ``spec`` is a space-separated list of tokens: a letter (bound on first use), a
+        multiple of a letter (``4K``) or a literal size (``1``). ``dtype=None`` keeps it.
+        """
+        arr = _as_numeric(name, a) if dtype is not None else np.asarray(a)
+        tokens = spec.split()
+        if arr.ndim != len(tokens):
+            raise ValueError(
+                f"{name} has shape {arr.shape}; expected ({', '.join(tokens)}), "
+                f"a {len(tokens)}-d array"
+            )
+        # First bind letters that appear alone, then check every token.
+        for tok, size in zip(tokens, arr.shape):
+            mult, letter = _parse(tok)
+            if letter is not None and letter not in self.sizes:
+                if size % mult:
+                    raise ValueError(
+                        f"{name} has shape {arr.shape}; expected ({', '.join(tokens)}) "
+                        f"with dimension {tok} a multiple of {mult}"
+                    )
+                self.sizes[letter] = size // mult
+        expected = tuple(self._size(tok) for tok in tokens)
+        if tuple(arr.shape) != expected:
+            exp = ", ".join(str(e) for e in expected)
+            raise ValueError(
+                f"{name} has shape {arr.shape}; expected ({', '.join(tokens)}) = ({exp})"
+            )
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=False)
+        return arr
+
+    def int_array(self, name: str, a, spec: str, low: int, high: int) -> np.ndarray:
+        """Check an integer index array of shape ``spec`` with values in [low, high)."""
+        arr = np.asarray(a)
+        if not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"{name} has dtype {arr.dtype}; expected an integer dtype")
+        arr = self.array(name, arr, spec, dtype=None)
+        if arr.size and (arr.min() < low or arr.max() >= high):
+            raise ValueError(
+                f"{name} has values in [{arr.min()}, {arr.max()}]; expected integers in [{low}, {high})"
+            )
+        return arr
+
+    def _size(self, tok: str) -> int:
+        mult, letter = _parse(tok)
+        return mult if letter is None else mult * self.sizes[letter]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, any shape.
+
+    The tanh form never overflows and is about ten times faster than masking by sign.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+# %% tags=["skip-grading"]
+try:
+    from deepgrade_check import check  # the self-check of this folder
+except ImportError:
+    def check(name=None):
+        print("self-check unavailable: keep deepgrade_check.py, deepgrade_gradcheck.py and the "
+              "*_public.json file beside this notebook, and run it from that folder")
+
+# %% [markdown]
+# ## 1. One step of the LSTM (5 points)
+#
+# Forward: compute $a$, slice it into the four blocks, apply the gates, return `h, c, cache`. The
+# sigmoid $\sigma$ is given above as `sigmoid(x)` (numerically stable).
+#
+# Backward: the step receives `dh` and `dc` (the gradient reaching $c_t$ directly from the next step).
+# The cell state also reaches the loss through $h_t = o \odot \tanh(c_t)$, so its total gradient is
+# `dc + dh * o * (1 - tanh(c)**2)`. From there: $\partial c_t/\partial f = c_{t-1}$,
+# $\partial c_t/\partial i = g$, $\partial c_t/\partial g = i$, $\partial h_t/\partial o = \tanh(c_t)$, and
+# $\sigma'(a) = \sigma(a)(1 - \sigma(a))$, $\tanh'(a) = 1 - \tanh^2(a)$. Stack the four block gradients
+# back in the order $i, f, o, g$ to get the gradient on $a$; then proceed as for any affine map.
+
+# %%
+def lstm_step_forward(x, h_prev, c_prev, W, U, b):
+    """One LSTM step.
+
+    Inputs:
+    - x: (N, p) inputs at this step
+    - h_prev: (N, K) previous hidden state
+    - c_prev: (N, K) previous cell state
+    - W: (p, 4K) input -> gates weights, blocks (i, f, o, g)
+    - U: (K, 4K) hidden -> gates weights, blocks (i, f, o, g)
+    - b: (4K,) gate biases
+    Returns:
+    - h: (N, K) new hidden state
+    - c: (N, K) new cell state
+    - cache: values needed by lstm_step_backward
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+# %% tags=["skip-grading"]
+check("lstm_step_forward")
+
+# %%
+def lstm_step_backward(dh, dc, cache):
+    """Backward of one LSTM step.
+
+    c_t reaches the loss directly (upstream dc) and through h_t = o * tanh(c_t).
+
+    Inputs:
+    - dh: (N, K) upstream gradient on h
+    - dc: (N, K) upstream gradient on c
+    - cache: from lstm_step_forward
+    Returns:
+    - dx: (N, p)
+    - dh_prev: (N, K)
+    - dc_prev: (N, K)
+    - dW: (p, 4K)
+    - dU: (K, 4K)
+    - db: (4K,)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+# %% tags=["skip-grading"]
+check("lstm_step_backward")
+
+# %% [markdown]
+# ## 2. The whole sequence (4 points)
+#
+# `lstm_forward` starts from the given $h_0$ and $c_0 = 0$ and applies your step $L$ times, returning all
+# hidden states $H: (N, L, K)$. `lstm_backward` walks back through the steps, carrying both `dh` (plus
+# the upstream `dH[:, t]`) and `dc`; the weight gradients add up over the steps.
+
+# %%
+def lstm_forward(X, h0, W, U, b):
+    """Run the LSTM over a whole sequence from c0 = 0, one lstm_step_forward per position.
+
+    Inputs:
+    - X: (N, L, p) input sequences
+    - h0: (N, K) initial hidden state
+    - W: (p, 4K), U: (K, 4K), b: (4K,) as in lstm_step_forward
+    Returns:
+    - H: (N, L, K) hidden states h_1, ..., h_L
+    - cache: the list of step caches
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+# %% tags=["skip-grading"]
+check("lstm_forward")
+
+# %%
+def lstm_backward(dH, cache):
+    """Backpropagation through time for the LSTM.
+
+    Inputs:
+    - dH: (N, L, K) upstream gradient on every hidden state
+    - cache: from lstm_forward
+    Returns:
+    - dX: (N, L, p)
+    - dh0: (N, K)
+    - dW: (p, 4K)
+    - dU: (K, 4K)
+    - db: (4K,)
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+# %% tags=["skip-grading"]
+check("lstm_backward")
+
+# %% [markdown]
+# ## The gradient over long sequences
+#
+# Not graded. Backpropagate from the last hidden state of a sequence of length 40 and compare how much
+# gradient reaches early positions when the forget gate is open (bias of $f$ set to $+3$, so $f \approx 0.95$)
+# and when it is mostly closed (bias $-3$). With $f \approx 1$ the cell state carries the gradient far back.
+
+# %% tags=["skip-grading"]
+rng = np.random.default_rng(0)
+N, L, p, K = 3, 40, 2, 2
+X = rng.normal(size=(N, L, p))
+W, U = rng.normal(0, 0.3, (p, 4 * K)), rng.normal(0, 0.3, (K, 4 * K))
+for forget_bias in (3.0, -3.0):
+    b = np.zeros(4 * K)
+    b[K:2 * K] = forget_bias
+    H, cache = lstm_forward(X, np.zeros((N, K)), W, U, b)
+    dH = np.zeros_like(H)
+    dH[:, -1, :] = 1.0
+    dX, dh0, dW, dU, db = lstm_backward(dH, cache)
+    print(f"forget bias {forget_bias:+.0f}: |dX| at positions 40, 30, 20, 1:",
+          " ".join(f"{np.linalg.norm(dX[:, t, :]):.1e}" for t in (39, 29, 19, 0)))
+
+# %% [markdown]
+# ## Submit
+#
+# 1. *Kernel → Restart & Run All*: every cell runs without an error and every `check(...)` passes.
+# 2. Save, and submit the notebook file `lstm.ipynb` (or `lstm.py` if you
+#    worked in the script) the way your course asks. Do not rename it; it belongs to student `demo`.
+#
+# The grader reads your file; it never needs the other files of this folder.

@@ -1,0 +1,83 @@
+"""Public self-check data: fixed inputs (from ``public_seed``) and the reference's outputs on them.
+
+The result is the JSON written as ``<id>_public.json`` into a bundle and read by
+``autograder/selfcheck/deepgrade_check.py``. Inputs come from ``public_seed(assignment_id)`` only,
+so they are the same for every student of an assignment (sizes may follow the variant) and share
+nothing with the hidden tests, whose inputs come from ``hidden_seed`` and the course secret.
+
+Check forms (see deepgrade_check.KINDS): ``value`` (call, compare outputs), ``gradcheck`` (the
+student's backward against centred differences of the student's forward), ``dropout`` and
+``partition`` (properties, since any valid random mask or shuffle is right) and ``answers``
+(format only).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.manifest import Manifest
+from autograder.variants import public_seed
+
+
+def enc(a) -> dict:
+    """An array (or a number) in the JSON form deepgrade_check.decode reads."""
+    a = np.asarray(a)
+    return {"array": a.ravel().tolist(), "shape": list(a.shape), "dtype": str(a.dtype)}
+
+
+def call(fn: str, *args, **kwargs) -> dict:
+    def form(a):
+        if isinstance(a, dict) and len(a) == 1 and next(iter(a)) in ("rng", "from_setup", "value"):
+            return a
+        if isinstance(a, np.ndarray):
+            return enc(a)
+        return {"value": a.item() if isinstance(a, np.generic) else a}
+    return {"fn": fn, "args": [form(a) for a in args], "kwargs": {k: form(v) for k, v in kwargs.items()}}
+
+
+def out(name: str, expect, index: int | None = None, kind: str = "array", rtol=1e-7, atol=1e-9) -> dict:
+    form = {"value": expect} if kind == "dict" else enc(expect)
+    return {"name": name, "index": index, "expect": form, "type": kind, "rtol": rtol, "atol": atol}
+
+
+def value_check(title: str, fn_call: dict, outputs: list[dict], hint: str = "", setup: dict | None = None,
+                n_out: int | None = None) -> dict:
+    return {"kind": "value", "title": title, "call": fn_call, "outputs": outputs, "setup": setup,
+            "n_out": n_out, "hint": hint}
+
+
+def grad_check(title: str, forward: dict, arg_names: list[str], outputs: list[int], n_out: int, cache: int,
+               backward: str, douts: list, grads: list[tuple[int | None, str, int]], hint: str = "",
+               n_grads: int | None = None) -> dict:
+    forward = dict(forward, arg_names=arg_names)
+    return {"kind": "gradcheck", "title": title, "forward": forward, "outputs": outputs, "n_out": n_out,
+            "cache": cache, "backward": backward, "douts": [enc(d) for d in douts], "n_grads": n_grads,
+            "grads": [{"index": i, "name": n, "wrt": w} for i, n, w in grads], "tol": 1e-6, "hint": hint}
+
+
+def rng_for(assignment_id: str, stream: int) -> np.random.Generator:
+    """The public generator of one check (its own stream per check)."""
+    return np.random.default_rng([public_seed(assignment_id), stream])
+
+
+def answers_check(title: str, blanks: dict[str, str]) -> dict:
+    return {"kind": "answers", "title": title, "blanks": blanks}
+
+
+def build_public(manifest: Manifest, variant: dict) -> dict:
+    """The ``<id>_public.json`` content of one student's bundle."""
+    from autograder.generate import public_data, public_nets
+
+    builders = {**public_nets.BUILDERS, **public_data.BUILDERS}
+    checks = builders[manifest.id](variant)
+    questions = {}
+    for q in manifest.questions:
+        keys = [f for f in q.functions if f in checks]
+        if q.blanks:
+            keys.append(q.name)
+        questions[q.name] = keys
+    expected = set(manifest.functions) | {q.name for q in manifest.questions if q.blanks}
+    if set(checks) != expected:
+        raise ValueError(f"public checks of {manifest.id} cover {sorted(checks)}; expected {sorted(expected)}")
+    return {"format": 1, "assignment": manifest.id, "student": variant["student"],
+            "questions": questions, "checks": checks}

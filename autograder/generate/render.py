@@ -1,0 +1,154 @@
+"""Render ``templates/<id>/<id>.py.j2`` for one variant: jupytext percent text with solution markers.
+
+Templates are jinja2 (``StrictUndefined``: a misspelt name is an error) and call these helpers:
+
+- ``given_cell()``: the imports and helpers the notebook needs, copied from their source;
+- ``function_cell(name)``: a function students write (signature, docstring, marked body);
+- ``check_import_cell()``, ``check_cell(name)``: self-check cells (tagged ``skip-grading``);
+- ``answer_cell(question)``: the module-level answers of a question with blanks;
+- ``concept(name)``: a concept question's prompt and options, in the variant's order;
+- ``points(question)``, ``q``, ``manifest``, ``v`` (the variant), ``student``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from autograder.generate.blanks import BEGIN, END, function_parameters, literal, render_function
+from autograder.generate.solutions import BEGIN_STUDENT, END_STUDENT
+from autograder.generate.sources import collect, lookup, module_definitions
+from autograder.manifest import TEMPLATES_DIR, Manifest, load_manifest
+
+SKIP = '# %% tags=["skip-grading"]'
+ANSWER_FORMS = {"probes_same_as_a": 'a list of letters, e.g. ["B"] (or [] for none)'}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False,
+    )
+
+
+def _module_of(manifest: Manifest, name: str) -> str:
+    for module in manifest.reference:
+        if name in module_definitions(module):
+            return module
+    raise ValueError(f"{manifest.id}: no module of {list(manifest.reference)} defines {name!r}")
+
+
+@cache
+def _given(assignment_id: str) -> str:
+    manifest = load_manifest(assignment_id)
+    requests = [f"{_module_of(manifest, f)}:{f}" for f in manifest.functions] + list(manifest.given)
+    found = collect(requests, set(manifest.functions))
+    if not found.imports and not found.given:
+        return ""
+    head = "# Given code: imports and helpers from deepgrade's reference. Run this cell; do not change it."
+    parts = ["\n".join([head, *found.imports])] + [d.source for d in found.given]
+    return '# %% tags=["given"]\n' + "\n\n\n".join(parts) + "\n"
+
+
+def _markdown(text: str) -> str:
+    return "\n".join(f"# {line}" if line else "#" for line in text.split("\n"))
+
+
+def _answer_literal(value) -> str:
+    if isinstance(value, float):
+        return repr(round(value, 6) + 0.0)
+    return literal(value)
+
+
+class Context:
+    """The helpers a template calls, for one manifest and one variant."""
+
+    def __init__(self, manifest: Manifest, variant: dict):
+        self.manifest = manifest
+        self.variant = variant
+        self._key = None
+
+    def key(self) -> dict:
+        if self._key is None:
+            from autograder.quiz_key import quiz_key
+
+            self._key = quiz_key(self.variant)
+        return self._key
+
+    def given_cell(self) -> str:
+        return _given(self.manifest.id)
+
+    def function_cell(self, name: str) -> str:
+        if name not in self.manifest.functions:
+            raise ValueError(f"{self.manifest.id}: {name!r} is not a function of the manifest")
+        module = _module_of(self.manifest, name)
+        fixed = self.manifest.fixed
+        params = {f: function_parameters(lookup(_module_of(self.manifest, f), f).source) for f in fixed}
+        bound = {p: self.variant[p] for ps in fixed.values() for p in ps}
+        return "# %%\n" + render_function(lookup(module, name).source, fixed, bound, params) + "\n"
+
+    def check_import_cell(self) -> str:
+        return "\n".join([
+            SKIP, "try:", "    from deepgrade_check import check  # the self-check of this folder",
+            "except ImportError:",
+            "    def check(name=None):",
+            '        print("self-check unavailable: keep deepgrade_check.py, deepgrade_gradcheck.py and the "',
+            '              "*_public.json file beside this notebook, and run it from that folder")', ""])
+
+    def check_cell(self, name: str) -> str:
+        return f"{SKIP}\ncheck({literal(name)})\n"
+
+    def answer_cell(self, question: str) -> str:
+        q = next((q for q in self.manifest.questions if q.name == question), None)
+        if q is None or not q.blanks:
+            raise ValueError(f"{self.manifest.id}: {question!r} is not a question with blanks")
+        key = self.key()
+        width = max(len(b) for b in q.blanks)
+        student, solution = [], []
+        for b in q.blanks:
+            form = ANSWER_FORMS.get(b, '"A", "B", "C" or "D"' if b.startswith("concept_") else
+                                    "a number, to at least 4 decimals")
+            student.append(f"{b:<{width}} = None  # {form}")
+            solution.append(f"{b:<{width}} = {_answer_literal(key[b])}")
+        return "\n".join(["# %%", "# Replace each None by your answer (a value, not a formula of other cells' "
+                          "variables), then delete the raise line.", BEGIN_STUDENT, *student, END_STUDENT,
+                          BEGIN, *solution, END]) + "\n"
+
+    def concept(self, name: str) -> str:
+        from autograder.quiz_key import LETTERS, concept_bank
+
+        item = concept_bank()[name]
+        order = self.variant["option_order"][name]
+        lines = [item["prompt"], ""] + [f"- **{LETTERS[i]}.** {item['options'][j]}" for i, j in enumerate(order)]
+        lines += ["", f"Answer: `{name}`"]
+        return _markdown("\n".join(lines))
+
+    def points(self, question: str) -> str:
+        p = next(q.points for q in self.manifest.questions if q.name == question)
+        p = int(p) if p == int(p) else p
+        return f"{p} point{'s' if p != 1 else ''}"
+
+    def points_table(self) -> str:
+        rows = ["| question | what you write | points |", "|---|---|---|"]
+        for q in self.manifest.questions:
+            what = ", ".join(f"`{n}`" for n in (*q.functions, *q.blanks))
+            rows.append(f"| {q.title} | {what} | {self.points(q.name).split()[0]} |")
+        rows.append(f"| **total** | | **{self.manifest.max_score:g}** |")
+        return _markdown("\n".join(rows))
+
+    def globals(self) -> dict:
+        return {
+            "manifest": self.manifest, "v": self.variant, "student": self.variant["student"],
+            "q": {q.name: q for q in self.manifest.questions}, "points": self.points,
+            "points_table": self.points_table, "given_cell": self.given_cell,
+            "function_cell": self.function_cell, "check_import_cell": self.check_import_cell,
+            "check_cell": self.check_cell, "answer_cell": self.answer_cell, "concept": self.concept,
+        }
+
+
+def render(manifest: Manifest, variant: dict) -> str:
+    """The rendered percent text of one variant (solutions marked, not yet removed)."""
+    template = environment().get_template(f"{manifest.id}/{manifest.id}.py.j2")
+    return template.render(**Context(manifest, variant).globals())

@@ -1,0 +1,104 @@
+"""Does a student bundle hold nothing it must not: solution bodies, the secret, hidden seeds, answer keys?"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+import textwrap
+
+import pytest
+
+from autograder.generate.render import _given, _module_of
+from autograder.generate.sources import lookup
+from autograder.manifest import ASSIGNMENT_IDS, TEMPLATES_DIR, load_manifest
+from autograder.quiz_key import quiz_key
+from autograder.variants import DEMO_SECRET, hidden_seed, variant
+
+
+def _body_lines(assignment: str, fn: str) -> list[str]:
+    """The distinctive lines of a reference function's body (not its docstring)."""
+    src = textwrap.dedent(lookup(_module_of(load_manifest(assignment), fn), fn).source)
+    node = ast.parse(src).body[0]
+    lines = src.split("\n")[node.body[1].lineno - 1: node.end_lineno]
+    given = _given(assignment)
+    return [ln.strip() for ln in lines
+            if len(ln.strip()) >= 20 and not ln.strip().startswith("#") and ln.strip() not in given]
+
+
+def _text(files: dict[str, bytes]) -> str:
+    """Everything a student reads: notebook cell sources (unescaped), the script, the other files."""
+    parts = []
+    for name, data in files.items():
+        if name.endswith(".ipynb"):
+            parts += [c["source"] for c in json.loads(data)["cells"]]
+            parts.append(json.dumps(json.loads(data)["metadata"]))
+        else:
+            parts.append(data.decode("utf-8"))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_no_solution_body(assignment, bundles):
+    """Does no distinctive line of any solution body appear in the student bundle (but in the solution)?"""
+    student, solution = _text(bundles[assignment].files), _text(bundles[assignment].solution_files)
+    for fn in load_manifest(assignment).functions:
+        lines = _body_lines(assignment, fn)
+        assert lines, f"{fn} has no distinctive line to look for"
+        leaked = [ln for ln in lines if ln in student]
+        assert not leaked, f"{assignment}: body of {fn} leaked: {leaked[:3]}"
+        # the scan would see them (lines calling a function with a fixed parameter lose that argument)
+        missing = [ln for ln in lines if ln not in solution]
+        fixed = load_manifest(assignment).fixed
+        assert all(any(f"{f}(" in ln for f in fixed) for ln in missing), missing
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_no_secret_or_hidden_seed(assignment, bundles, course):
+    """Are the course secret, the demo secret and the student's hidden seed absent from every file?"""
+    SECRET, STUDENT = course
+    seed = str(hidden_seed(assignment, STUDENT, SECRET))
+    for files in (bundles[assignment].files, bundles[assignment].solution_files):
+        for name, data in files.items():
+            assert SECRET not in data and SECRET.hex().encode() not in data, name
+            assert DEMO_SECRET not in data, name
+            assert seed.encode() not in data, name
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_answers_are_blank(assignment, bundles):
+    """Is every blank of the student notebook assigned None, never its key value?"""
+    text = _text(bundles[assignment].files)
+    for blank in load_manifest(assignment).blanks:
+        assigned = re.findall(rf"^{blank}\s*=\s*(.*?)\s*(?:#.*)?$", text, flags=re.M)
+        assert assigned and set(assigned) == {"None"}, (blank, assigned)
+
+
+def test_no_concept_key(bundles, course):
+    """Are the concept bank's answers, the option order and the bank file absent from the quiz bundle?"""
+    SECRET, STUDENT = course
+    text = _text(bundles["quiz"].files)
+    v = variant("quiz", STUDENT, SECRET)
+    key = quiz_key(v)
+    bank = (TEMPLATES_DIR / "quiz" / "concepts.toml").read_text()
+    assert "option_order" not in text
+    assert "correct" not in json.loads(bundles["quiz"].files["quiz_public.json"]).__repr__()
+    assert bank not in text and "correct = " not in text
+    for name, letter in key.items():
+        if name.startswith("concept_"):
+            assert not re.search(rf"{name}\s*=\s*\"{letter}\"", text)
+    assert str(v["option_order"]["concept_saddle"]) not in text
+
+
+def test_check_material_is_standalone(bundles):
+    """Does the copied self-check import nothing of deepgrade in a bundle (numpy and the stdlib only)?"""
+    src = bundles["rnn"].files["deepgrade_check.py"].decode()
+    imports = {n.module if isinstance(n, ast.ImportFrom) else a.name
+               for n in ast.walk(ast.parse(src)) if isinstance(n, (ast.Import, ast.ImportFrom))
+               for a in n.names}
+    assert imports <= {"__future__", "json", "re", "sys", "traceback", "pathlib", "numpy", "deepgrade_gradcheck",
+                       "reference.gradcheck"}
+    import reference.gradcheck
+
+    assert bundles["rnn"].files["deepgrade_gradcheck.py"].decode() == inspect.getsource(reference.gradcheck)

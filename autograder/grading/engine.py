@@ -1,0 +1,120 @@
+"""Grade one submission, top-down: load -> run isolated -> hidden suite -> score.
+
+``grade_submission`` never raises for a student's fault: an unreadable or corrupt submission, a
+missing function, an exception, a crash or a timeout all become failed tests with a message. It
+raises ``ValueError`` for grader-side misuse (unknown assignment id, invalid student id, empty
+secret) and lets grader faults (a hidden suite that does not load) propagate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+from autograder.grading.plugin import GradingContext
+from autograder.grading.runner import run_suite
+from autograder.grading.score import all_failed, score
+from autograder.manifest import load_manifest
+from autograder.variants import check_student_id, hidden_seed, variant
+
+
+class _TimedStudent:
+    """A StudentProcess whose calls all use one time limit (when the sandbox was made elsewhere)."""
+
+    def __init__(self, proc, timeout: float):
+        self._proc = proc
+        self._timeout = timeout
+
+    def call(self, name, *args, **kwargs):
+        return self._proc.call(name, *args, timeout=self._timeout, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._proc, name)
+
+
+def _cell_warnings(proc) -> list[str]:
+    """One line per cell of the submission that raised while it ran."""
+    out = []
+    for i, r in enumerate(getattr(proc, "cell_results", None) or ()):
+        error = r.get("error") if isinstance(r, dict) else getattr(r, "error", None)
+        if error:
+            index = (r.get("index") if isinstance(r, dict) else getattr(r, "index", None))
+            index = i if index is None else index
+            last = str(error).strip().splitlines()[0] if str(error).strip() else "an error"
+            out.append(f"cell {index} raised {last[:300]}")
+    return out
+
+
+def _sandbox_warnings(sandbox) -> list[str]:
+    return [str(w) for w in (getattr(sandbox, "warnings", None) or ())]
+
+
+def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *, sandbox=None,
+                     timeout: float | None = None) -> dict:
+    """Grade the submission at ``path`` for ``student_id``'s variant of ``assignment_id``.
+
+    Inputs:
+    - path: a ``.ipynb`` or ``.py`` submission
+    - assignment_id: one of ``autograder.manifest.ASSIGNMENT_IDS``
+    - student_id: the id the variant and the hidden seed are derived from
+    - secret: the course secret (bytes)
+    - sandbox: an entered :class:`~autograder.sandbox.Sandbox` to reuse (a batch worker's); when
+      None a fresh one is created and closed here
+    - timeout: seconds allowed per call of a student function (default: the sandbox's)
+    Returns:
+    - dict with ``assignment``, ``student``, ``score``, ``max_score``, ``tests`` (list of {name,
+      question, score, max_score, status, output}), ``questions`` ({name: {title, score,
+      max_score}}), ``variant``, ``warnings`` (list of str), ``error`` (None or why nothing could be
+      graded) and ``duration_s``
+    """
+    manifest = load_manifest(assignment_id)
+    check_student_id(student_id)
+    if not isinstance(secret, bytes) or not secret:
+        raise ValueError("secret must be the course secret as non-empty bytes")
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout is {timeout!r}; expected a positive number of seconds")
+    start = time.perf_counter()
+    result = {
+        "assignment": assignment_id,
+        "student": student_id,
+        "variant": variant(assignment_id, student_id, secret),
+        "warnings": [],
+        "error": None,
+    }
+
+    from autograder import sandbox as sb
+
+    def unloadable(message: str) -> dict:
+        result.update(all_failed(manifest, f"Your submission could not be graded: {message}"))
+        result["error"] = message
+        result["duration_s"] = round(time.perf_counter() - start, 4)
+        return result
+
+    try:
+        submission = sb.load_submission(Path(path))
+    except sb.SubmissionError as exc:
+        return unloadable(str(exc))
+    result["warnings"] += [str(w) for w in (getattr(submission, "warnings", None) or ())]
+
+    with contextlib.ExitStack() as stack:
+        if sandbox is None:
+            config = sb.SandboxConfig() if timeout is None else sb.SandboxConfig(call_timeout=timeout)
+            sandbox = stack.enter_context(sb.Sandbox(config))
+            timed = False
+        else:
+            timed = timeout is not None
+        result["warnings"] += _sandbox_warnings(sandbox)
+        try:
+            proc = sandbox.start(submission)
+        except (sb.SubmissionError, sb.StudentError) as exc:
+            return unloadable(getattr(exc, "message", None) or str(exc))
+        stack.callback(proc.close)
+        result["warnings"] += _cell_warnings(proc)
+        student = _TimedStudent(proc, timeout) if timed else proc
+        context = GradingContext(student, dict(result["variant"]), hidden_seed(assignment_id, student_id, secret),
+                                 manifest, timeout)
+        outcomes = run_suite(assignment_id, context)
+    result.update(score(manifest, outcomes))
+    result["duration_s"] = round(time.perf_counter() - start, 4)
+    return result

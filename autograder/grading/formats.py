@@ -1,0 +1,112 @@
+"""Results files for learning platforms, from the dict ``grade_submission`` returns.
+
+- Gradescope (autograder ``results.json``, https://gradescope-autograders.readthedocs.io/en/latest/specs/):
+  top-level ``score`` and ``output``; one entry in ``tests`` per hidden test with ``name``,
+  ``score``, ``max_score``, ``status`` ("passed" or "failed": Gradescope knows no third status, so
+  our "error" becomes "failed"), ``output`` and ``visibility``.
+- PrairieLearn (external grader ``results.json``,
+  https://prairielearn.readthedocs.io/en/latest/externalGrading/#grading-results): ``gradable``,
+  ``score`` as a fraction in [0, 1], ``message``, ``output`` and ``tests`` with ``name``,
+  ``points``, ``max_points``, ``message``, ``output``. A submission that could not be loaded at all
+  is ``gradable: false`` with ``format_errors``, so the student is not charged an attempt.
+
+Files are written atomically (a temporary file renamed into place), so a reader never sees half
+a file and whatever stood at that path before -- a student's fake results file, say -- is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def summary(result: dict) -> str:
+    """A few lines for the whole submission: total, per-question scores, error and warnings."""
+    lines = [f"{result['assignment']}: {_num(result['score'])} / {_num(result['max_score'])} points"]
+    for name, q in result.get("questions", {}).items():
+        lines.append(f"  {name}: {_num(q['score'])} / {_num(q['max_score'])}")
+    if result.get("error"):
+        lines.append(f"Your submission could not be graded: {result['error']}")
+    for w in result.get("warnings") or ():
+        lines.append(f"Warning: {w}")
+    return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}" if isinstance(x, float) and not float(x).is_integer() else str(int(x))
+
+
+def _test_name(test: dict) -> str:
+    return f"{test['question']}: {test['name']}"
+
+
+def to_gradescope(result: dict, visibility: str = "visible") -> dict:
+    """Gradescope's results.json for one graded submission."""
+    return {
+        "score": result["score"],
+        "output": summary(result),
+        "visibility": visibility,
+        "tests": [
+            {
+                "name": _test_name(t),
+                "score": t["score"],
+                "max_score": t["max_score"],
+                "status": "passed" if t["status"] == "passed" else "failed",
+                "output": t["output"],
+                "visibility": visibility,
+            }
+            for t in result["tests"]
+        ],
+        "extra_data": {"assignment": result["assignment"], "student": result["student"],
+                       "max_score": result["max_score"]},
+    }
+
+
+def to_prairielearn(result: dict) -> dict:
+    """PrairieLearn's external-grader results.json for one graded submission."""
+    if result.get("error"):
+        return {"gradable": False, "format_errors": [str(result["error"])], "message": summary(result)}
+    max_score = result["max_score"]
+    return {
+        "gradable": True,
+        "score": min(1.0, max(0.0, result["score"] / max_score)) if max_score else 0.0,
+        "message": summary(result),
+        "output": "\n".join(result.get("warnings") or ()),
+        "tests": [
+            {
+                "name": _test_name(t),
+                "points": t["score"],
+                "max_points": t["max_score"],
+                "message": t["output"].splitlines()[0] if t["output"] else t["status"],
+                "output": t["output"],
+            }
+            for t in result["tests"]
+        ],
+    }
+
+
+def write_json(path, data: dict) -> Path:
+    """Write ``data`` as JSON at ``path`` atomically; returns the path."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; expected a file path for the results")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    return path
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

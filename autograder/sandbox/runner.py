@@ -1,0 +1,304 @@
+"""The grader's side of the sandbox: start the zygote once, fork one child per submission.
+
+``Sandbox`` copies the child-side modules (channel, child, limits, zygote) to a
+private temp dir, starts ``python -I -S`` on the zygote under bubblewrap (or, on
+a host without it, as a plain process with a scrubbed environment), and talks to
+it over a control socket. A probe child, forked once at start, reports which
+protections took effect; ``protections`` lists them and ``warnings`` says in
+plain words which are off. If the zygote dies it is started again on the next fork.
+"""
+
+from __future__ import annotations
+
+import array
+import dataclasses
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import bwrap, channel
+from .config import SandboxConfig
+
+SHIPPED = ("channel.py", "child.py", "limits.py", "zygote.py")
+PACKAGE = "_deepgrade_sandbox"
+BOOT = (
+    "import json, sys; s = json.loads(sys.argv[1]); sys.dont_write_bytecode = True; "
+    "sys.path.insert(0, s['package_parent']); from _deepgrade_sandbox import zygote; zygote.main(s)"
+)
+CHILD_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+}
+NOBODY = 65534
+
+WARNINGS = {
+    "bwrap": "bubblewrap (bwrap) is not in use, so the submission sees the grader's files (reference/, "
+    "hidden suites, gradebook), may write wherever the grader's user may, and may use the network",
+    "network_isolated": "network access is not blocked",
+    "readonly_filesystem": "the filesystem is not read-only for the submission",
+    "hidden_paths": "reference/, the hidden suites and the grader's home are readable by the submission",
+    "unprivileged_user": "the submission runs as root (uid 0) on the host",
+    "pid_namespace": "processes a submission starts may outlive it (no PID namespace)",
+    "process_limit": "the number of processes is not limited (RLIMIT_NPROC does not apply to root): a fork "
+    "bomb is stopped only by the time limit",
+    "private_tmp": "/tmp is shared between submissions",
+    "capabilities_dropped": "Linux capabilities could not be dropped",
+    "no_new_privs": "no_new_privs could not be set",
+    "not_dumpable": "student processes could not be made non-dumpable (other processes of the same user may "
+    "inspect them)",
+    "rlimits": "some resource limits (memory, CPU, file size, processes) could not be set",
+}
+
+
+def _site_and_prefixes(python: str) -> tuple[list[str], list[str]]:
+    """(site-packages dirs, install prefixes) of the zygote's interpreter."""
+    script = (
+        "import json, os, site, sys; print(json.dumps([site.getsitepackages(), [sys.prefix, sys.base_prefix, "
+        "sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]]))"
+    )
+    if python == sys.executable:
+        import site
+
+        prefixes = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+        return site.getsitepackages(), prefixes + [os.path.dirname(os.path.realpath(python))]
+    out = subprocess.run([python, "-I", "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    return tuple(json.loads(out.stdout))
+
+
+class Sandbox:
+    """Fork server for student processes; use as a context manager or call ``close()``."""
+
+    def __init__(self, config: SandboxConfig | None = None):
+        self.config = config or SandboxConfig()
+        self.protections: dict[str, bool | str] = {}
+        self.warnings: list[str] = []
+        self._proc = None
+        self._control = None
+        self._closed = False
+        self._tmp = Path(tempfile.mkdtemp(prefix="deepgrade-sandbox-"))
+        try:
+            self._package = self._ship()
+            self._start_zygote()
+            self._probe()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- setup -------------------------------------------------------------------------
+    def _ship(self) -> Path:
+        package = self._tmp / PACKAGE
+        package.mkdir()
+        here = Path(__file__).parent
+        for name in SHIPPED:
+            shutil.copyfile(here / name, package / name)
+        (package / "__init__.py").write_text('"""Child side of the deepgrade sandbox (a copy)."""\n')
+        (self._tmp / "work").mkdir()
+        os.chmod(self._tmp / "work", 0o1777)
+        os.chmod(self._tmp, 0o755)
+        return package
+
+    def _plan(self) -> tuple[list[str], dict, bool]:
+        """(argv, settings, using_bwrap)."""
+        c = self.config
+        site_dirs, prefixes = _site_and_prefixes(c.python)
+        root = os.geteuid() == 0
+        path = None if c.use_bwrap is False else bwrap.find_bwrap()
+        if c.use_bwrap and path is None:
+            raise RuntimeError("SandboxConfig(use_bwrap=True) but bwrap is not installed (apt-get install bubblewrap)")
+        drop = c.uid if c.uid is not None else (NOBODY if root and path else None)
+        env = dict(CHILD_ENV, HOME="/tmp" if path else str(self._tmp / "work"), TMPDIR="/tmp" if path else str(self._tmp / "work"))
+        settings = {
+            "site": site_dirs,
+            "env": env,
+            "torch": c.torch,
+            "preload": list(c.preload),
+            "drop_uid": drop,
+            "namespaces": True,
+            "tmp_bytes": int(c.tmp_bytes),
+            "rlimits": c.rlimits(),
+            "max_value_bytes": int(c.max_value_bytes),
+            "workdir": "/tmp" if path else str(self._tmp / "work"),
+            "package_parent": bwrap.INNER_PACKAGE_PARENT if path else str(self._tmp),
+        }
+        argv = [c.python, "-I", "-S", "-c", BOOT]
+        self.protections["bwrap"] = False
+        if path:
+            prefix, hidden = bwrap.command(
+                path, hide=bwrap.default_hidden(c.hide), reveal=site_dirs + prefixes,
+                package_dir=str(self._package), env=env, as_root=root,
+            )
+            argv = prefix + argv
+            self.protections.update(bwrap=bwrap.bwrap_version(path), hidden_paths=", ".join(hidden))
+        return argv, settings, bool(path)
+
+    def _start_zygote(self):
+        argv, settings, using_bwrap = self._plan()
+        try:
+            self._launch(argv, settings, using_bwrap)
+        except RuntimeError as exc:
+            if not using_bwrap or self.config.use_bwrap:
+                raise
+            self.warnings.append(f"bubblewrap is installed but could not start the sandbox ({exc})")
+            self.config = dataclasses.replace(self.config, use_bwrap=False)
+            argv, settings, using_bwrap = self._plan()
+            self._launch(argv, settings, using_bwrap)
+        for key in ("network_isolated", "readonly_filesystem"):
+            self.protections[key] = using_bwrap
+        self.protections.setdefault("hidden_paths", False)
+        self.protections["scrubbed_environment"] = True
+
+    def _launch(self, argv, settings, using_bwrap):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        settings = dict(settings, control_fd=theirs.fileno())
+        self._log = open(self._tmp / "zygote.log", "w+b")
+        env = {} if using_bwrap else dict(settings["env"])
+        try:
+            self._proc = subprocess.Popen(
+                argv + [json.dumps(settings)], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                stdout=self._log, stderr=self._log, env=env, cwd=self._tmp / "work", start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self._control = ours
+        try:
+            hello, _ = self._zygote_call(None, self.config.start_timeout)
+        except RuntimeError:
+            self._stop_zygote()
+            raise
+        self.versions = hello.get("versions", {})
+
+    def _probe(self):
+        from .process import open_child
+
+        conn, info = open_child(self, "__probe__", self.config.start_timeout)
+        conn.close(self)
+        root_host = os.geteuid() == 0
+        self.protections.update(
+            unprivileged_user=f"uid {self.config.uid or NOBODY}" if info.get("uid_dropped") else not root_host,
+            user_namespace=bool(info.get("user_namespace")),
+            pid_namespace=bool(info.get("pid_namespace")),
+            process_limit=bool(info.get("nproc_enforced")),
+            private_tmp=bool(info.get("private_tmp")),
+            capabilities_dropped=bool(info.get("capabilities_dropped")),
+            no_new_privs=bool(info.get("no_new_privs")),
+            not_dumpable=bool(info.get("not_dumpable")),
+            rlimits=bool(info.get("rlimits")),
+            timeouts="wall clock per cell and call, then SIGKILL",
+        )
+        off = [k for k, v in self.protections.items() if v is False]
+        if "bwrap" in off:  # its warning covers these three
+            off = [k for k in off if k not in ("network_isolated", "readonly_filesystem", "hidden_paths")]
+        self.warnings.extend(WARNINGS[k] for k in off if k in WARNINGS)
+
+    # -- zygote control ----------------------------------------------------------------------
+    def _zygote_call(self, request: dict | None, timeout: float) -> tuple[dict, list[int]]:
+        """Send ``request`` (None: only read the hello) and return (reply, received fds)."""
+        if self._control is None:
+            raise RuntimeError("the sandbox is closed")
+        sock = self._control
+        sock.settimeout(timeout)
+        fds: list[int] = []
+        reader = channel.FrameReader(1 << 20)
+        try:
+            if request is not None:
+                sock.sendall(channel.pack(request))
+            deadline = time.monotonic() + timeout
+            while True:
+                sock.settimeout(max(0.001, deadline - time.monotonic()))
+                data, anc, _, _ = sock.recvmsg(1 << 16, socket.CMSG_SPACE(16), socket.MSG_CMSG_CLOEXEC)
+                for level, kind, payload in anc:
+                    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                        fds.extend(array.array("i", payload[: len(payload) - len(payload) % 4]))
+                if not data:
+                    raise EOFError
+                frame = reader.feed(data)
+                if frame is not None:
+                    return frame[0], fds
+        except (OSError, EOFError, channel.ChannelError) as exc:
+            for fd in fds:
+                os.close(fd)
+            self._stop_zygote()
+            raise RuntimeError(f"the sandbox's fork server stopped ({type(exc).__name__}); {self._log_tail()}") from None
+
+    def _log_tail(self) -> str:
+        try:
+            text = (self._tmp / "zygote.log").read_bytes()[-1500:].decode(errors="replace").strip()
+        except OSError:
+            text = ""
+        return f"its log ends: {text}" if text else "it logged nothing"
+
+    def fork(self, module: str):
+        """(socket, output fd, pid, info) of a new child; restarts a dead zygote once."""
+        if self._closed:
+            raise RuntimeError("the sandbox is closed")
+        if self._control is None:
+            self._start_zygote()
+        try:
+            reply, fds = self._zygote_call({"op": "fork", "module": module}, self.config.start_timeout)
+        except RuntimeError:
+            self._start_zygote()
+            reply, fds = self._zygote_call({"op": "fork", "module": module}, self.config.start_timeout)
+        if not reply.get("ok") or len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError(f"the sandbox could not fork a child: {reply.get('error')}; {self._log_tail()}")
+        return socket.socket(fileno=fds[0]), fds[1], int(reply["pid"]), reply.get("info", {})
+
+    def kill(self, pid: int) -> int | None:
+        """SIGKILL the child ``pid`` (and, through its PID namespace, everything it started); its wait status."""
+        if self._control is None:
+            return None
+        try:
+            reply, fds = self._zygote_call({"op": "kill", "pid": pid}, 30)
+        except RuntimeError:
+            return None
+        return reply.get("status")
+
+    # -- public ----------------------------------------------------------------------------
+    def start(self, submission):
+        """A ``StudentProcess`` that has run ``submission``'s cells."""
+        from .loader import Submission
+        from .process import StudentProcess
+
+        if not isinstance(submission, Submission):
+            raise TypeError(f"Sandbox.start expects a Submission (from load_submission), got {type(submission).__name__}")
+        return StudentProcess(self, submission)
+
+    def _stop_zygote(self):
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+            self._proc = None
+            self._log.close()
+
+    def close(self):
+        self._closed = True
+        self._stop_zygote()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if not getattr(self, "_closed", True):
+            self.close()

@@ -1,0 +1,16 @@
+"""The hidden pytest suites, one per assignment id: ``test_<id>.py`` (run by ``autograder.grading``).
+
+They run in the trusted grader, never in a student's process, and are never copied into a bundle.
+Conventions (see ``_support.py``):
+
+- every test carries ``@pytest.mark.question(name)`` naming a manifest question; a question's points
+  are shared among its tests (``weight=`` to change the share), so a failing test costs only its share;
+- fixtures come from ``autograder.grading.plugin`` (``student``, ``variant``, ``hidden_rng``,
+  ``manifest``, ``grading``); there is deliberately no conftest.py here;
+- inputs are drawn from ``hidden_rng`` (seeded by the hidden seed, which students never see);
+- students' functions are called through ``_support.call`` and checked with ``Returned.check`` /
+  ``check_answer``: messages give shapes, error sizes and worst indices, never hidden values; never
+  use a bare ``assert`` on hidden data;
+- a backward pass gets the cache of the student's own forward, left in their process (``_keep``);
+- results are compared with ``reference`` (or, for randomness and training, by their properties).
+"""

@@ -1,0 +1,227 @@
+"""Helpers shared by the hidden suites: call a student's function, check what came back.
+
+    r = call(student, "rnn_step_forward", x=x, h_prev=h_prev, W=W, U=U, b=b)
+    h, cache = r.parts("h", "cache")
+    r.check("h", h, h_ref, shape_spec="(N, K)")
+
+``call`` passes the named arguments *by position*, in the order given (the names only label the
+feedback), plus ``_kw`` as keyword arguments. A student-side failure (missing function, exception,
+timeout, crash, a value that cannot cross the channel) becomes :class:`StudentCodeError`; a check
+that fails raises :class:`GradingFailure`. Messages name the call and the argument shapes, never
+values (see ``autograder.grading.feedback``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograder.grading import feedback
+from autograder.grading.compare import (
+    FLOAT64,
+    Comparison,
+    Tolerance,
+    as_numeric,
+    compare_arrays,
+    compare_scalar,
+    type_name,
+)
+from autograder.grading.plugin import GradingFailure, StudentCodeError
+
+__all__ = ["Arg", "Returned", "call", "get_blank", "rng_arg", "fail", "informative", "check_answer", "plain_form", "GradingFailure", "StudentCodeError",
+           "FLOAT64", "Tolerance", "as_numeric"]
+
+
+def _sandbox():
+    return importlib.import_module("autograder.sandbox")
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument with its own label in messages (``cache: the cache from your rnn_forward``)."""
+
+    value: Any
+    label: str
+
+
+def rng_arg(seed: int):
+    """An argument that becomes ``np.random.default_rng(seed)`` in the student's process."""
+    return _sandbox().Rng(int(seed))
+
+
+def _unwrap(value):
+    return value.value if isinstance(value, Arg) else value
+
+
+def _cell_problem(student, name: str) -> tuple[int | None, str | None]:
+    """(index, error) of the cell that should define ``name``: its index as in tracebacks, and why it failed."""
+    cells = list(getattr(getattr(student, "submission", None), "cells", None) or ())
+    i = feedback.defining_cell([getattr(c, "source", "") for c in cells], name)
+    if i is None:
+        return None, None
+    index = getattr(cells[i], "index", i)
+    results = {r.get("index"): r for r in (getattr(student, "cell_results", None) or ()) if isinstance(r, dict)}
+    error = (results.get(index) or {}).get("error")
+    return index, (str(error).strip().splitlines()[0][:300] if error else None)
+
+
+def _student_error(student, function: str, desc: str, err) -> StudentCodeError:
+    kind = getattr(err, "kind", "exception")
+    message = getattr(err, "message", None) or str(err)
+    if kind == "missing":
+        index, error = _cell_problem(student, function)
+        return StudentCodeError(feedback.missing_name(function, "function", index, error))
+    return StudentCodeError(feedback.student_raised(desc, kind, message))
+
+
+def call(student, function: str, _kw: dict | None = None, _keep=None, **args) -> Returned:
+    """Call the student's ``function`` with ``args`` by position (then ``_kw`` by keyword).
+
+    ``_keep`` (an index into the returned tuple) leaves that item -- a cache -- in the student's
+    process as a Handle, to be passed back to the matching backward function as it is.
+    """
+    shown = dict(args)
+    if _kw:
+        shown.update(_kw)
+    desc = feedback.describe_call(function, shown)
+    positional = [_unwrap(v) for v in args.values()]
+    keywords = {k: _unwrap(v) for k, v in (_kw or {}).items()}
+    try:
+        value = student.call(function, *positional, keep=_keep, **keywords)
+    except _sandbox().StudentError as err:
+        raise _student_error(student, function, desc, err) from None
+    return Returned(function, desc, value)
+
+
+def get_blank(student, name: str):
+    """The value a student assigned to the module-level answer ``name``."""
+    try:
+        return student.get(name)
+    except _sandbox().StudentError as err:
+        if getattr(err, "kind", "") == "missing":
+            index, error = _cell_problem(student, name)
+            raise StudentCodeError(feedback.missing_name(name, "answer", index, error)) from None
+        raise StudentCodeError(
+            f"Reading your answer {name} failed: {getattr(err, 'message', None) or err}"
+        ) from None
+
+
+def _letters(value) -> list[str] | None:
+    """A letter answer ("b", " B ", "(B)") or a list of them as sorted upper-case letters; None if neither."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            return None
+        letter = item.strip().strip("()").strip().upper()
+        if len(letter) != 1 or not letter.isalpha():
+            return None
+        out.append(letter)
+    return sorted(out)
+
+
+def check_answer(name: str, got, expected, hint: str = "", tol: Tolerance | None = None) -> None:
+    """Compare a module-level answer with its key: a number, an option letter or a list of letters."""
+    if isinstance(expected, (str, list, tuple)):
+        want = _letters(expected)
+        mine = _letters(got)
+        if mine is None:
+            kind = "one letter" if isinstance(expected, str) else "a list of letters, e.g. ['B', 'D']"
+            fail(f"Your answer {name} is {type_name(got)} that is not {kind}", hint)
+        if isinstance(expected, str) and len(mine) != 1:
+            fail(f"Your answer {name} should be a single option letter", hint)
+        if mine != want:
+            fail(f"Your answer {name} is not right", hint)
+        return
+    c = compare_scalar(got, expected, name, tol)
+    if not c.ok:
+        fail(f"Your answer {c.problem}", "; ".join(h for h in (c.hint, hint) if h))
+
+
+def plain_form(student, value, attrs: tuple[str, ...]):
+    """A returned object as plain data: ``value`` itself unless it is a Handle, else its fields ``attrs``.
+
+    Objects the channel cannot carry (a dataclass, a scipy sparse matrix) come back as Handles; the
+    sandbox converts them on ``fetch`` when it can (``fetch(handle, attrs=...)`` where supported).
+    """
+    handle_type = getattr(_sandbox(), "Handle", None)
+    if handle_type is None or not isinstance(value, handle_type):
+        return value
+    try:
+        fetched = student.fetch(value, attrs=attrs)
+    except TypeError:  # this sandbox has no attribute fetch
+        try:
+            fetched = student.fetch(value)
+        except _sandbox().StudentError:
+            return value
+    except _sandbox().StudentError:
+        return value
+    return fetched
+
+
+def informative(*arrays) -> bool:
+    """True when every array varies: a composition of constant stubs never stands in for the reference."""
+    return all(np.asarray(a).size > 1 and float(np.ptp(np.asarray(a, dtype=np.float64))) > 0 for a in arrays)
+
+
+def fail(problem: str, hint: str = "", call_desc: str | None = None):
+    """Raise a GradingFailure with a property-style message."""
+    if call_desc:
+        raise GradingFailure(feedback.property_failure(call_desc, problem, hint))
+    raise GradingFailure(problem.rstrip(".") + "." + (f"\nHint: {hint.rstrip('.')}." if hint else ""))
+
+
+@dataclass
+class Returned:
+    """What one call returned, with the call's description for feedback."""
+
+    function: str
+    desc: str
+    value: Any
+
+    def parts(self, *names: str) -> tuple:
+        """The returned tuple, checked to have one item per name (``("h", "cache")``)."""
+        v = self.value
+        n = len(names)
+        if not isinstance(v, (tuple, list)) or len(v) != n:
+            got = f"{type_name(v)} of length {len(v)}" if isinstance(v, (tuple, list)) else type_name(v)
+            if v is None:
+                got = "None"
+            raise GradingFailure(feedback.property_failure(
+                self.desc, f"Expected it to return a tuple of {n} ({', '.join(names)}); it returned {got}",
+                "return all the outputs the docstring lists, in that order",
+            ))
+        return tuple(v)
+
+    def _raise(self, comparison: Comparison, hint: str) -> None:
+        raise GradingFailure(feedback.mismatch(self.desc, comparison, hint))
+
+    def check(self, what: str, got, expected, hint: str = "", shape_spec: str = "", tol: Tolerance | None = None):
+        """Compare an array-like result with the reference's; raise GradingFailure when it differs."""
+        c = compare_arrays(got, expected, what, tol, shape_spec)
+        if not c.ok:
+            self._raise(c, hint)
+        return np.asarray(got, dtype=np.float64)
+
+    def matches(self, got, expected, tol: Tolerance | None = None) -> bool:
+        """Whether ``got`` would pass ``check`` (no exception, no message)."""
+        return compare_arrays(got, expected, "value", tol).ok
+
+    def check_scalar(self, what: str, got, expected: float, hint: str = "", tol: Tolerance | None = None):
+        c = compare_scalar(got, expected, what, tol)
+        if not c.ok:
+            self._raise(c, hint)
+        return float(np.asarray(got).reshape(()))
+
+    def fail(self, problem: str, hint: str = ""):
+        raise GradingFailure(feedback.property_failure(self.desc, problem, hint))
+
+    def numeric(self, what: str, got, shape_spec: str = "") -> np.ndarray:
+        """``got`` as a float64 array, or a GradingFailure saying why it is not numeric."""
+        arr, problem = as_numeric(got, what)
+        if arr is None:
+            self.fail(problem)
+        return arr

@@ -1,0 +1,260 @@
+"""Hidden tests of the ``sgd`` assignment: one gradient step, minibatches, SGD with early stopping.
+
+``minibatch_indices`` is graded by its properties, not by one way of shuffling: the batches
+partition range(n), have batch_size elements except a shorter last one, depend on the generator
+(same seed, same batches; another seed, other batches) and are shuffled. Any valid partition with
+these properties passes; equality with the reference's permutation is not required.
+
+``sgd`` is graded by behaviour. With full batches (batch_size >= N) every epoch is one gradient
+step whatever the shuffling, so the whole result is compared with the reference (squared and
+logistic losses, with early stopping). With minibatches it must reach the exact solution of a
+noise-free least-squares problem, and what it reports must be self-consistent: each recorded loss
+is the loss of the recorded parameters, best_epoch is the epoch of the lowest validation loss,
+``theta`` is that epoch's parameters, and training stops exactly when ``patience`` epochs have
+passed without improvement.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograder.grading.compare import type_name
+from autograder.suites._support import Arg, call, plain_form, rng_arg
+from reference import sgd as ref
+
+FIELDS = ("theta", "theta_last", "history", "train_loss", "val_loss", "best_epoch", "epochs_run", "stopped_early")
+
+
+# -- gd_step ---------------------------------------------------------------------------------
+
+@pytest.mark.question("gd_step")
+def test_gd_step(student, variant, hidden_rng):
+    """gd_step on a random parameter vector and gradient"""
+    q = int(hidden_rng.integers(3, 9))
+    theta, grad = hidden_rng.standard_normal(q), hidden_rng.standard_normal(q)
+    rho = float(variant["rho"])
+    r = call(student, "gd_step", theta=theta, grad=grad, rho=rho)
+    r.check("theta_new", r.value, ref.gd_step(theta, grad, rho), "theta - rho * grad", "(q,)")
+
+
+@pytest.mark.question("gd_step")
+def test_gd_step_other_rate(student, hidden_rng):
+    """gd_step with another learning rate and a zero gradient entry"""
+    q = int(hidden_rng.integers(3, 9))
+    theta, grad = hidden_rng.standard_normal(q), hidden_rng.standard_normal(q)
+    grad[0] = 0.0
+    rho = float(hidden_rng.uniform(0.1, 1.5))
+    r = call(student, "gd_step", theta=theta, grad=grad, rho=rho)
+    r.check("theta_new", r.value, ref.gd_step(theta, grad, rho), "use the rho you are given", "(q,)")
+
+
+# -- minibatch_indices -----------------------------------------------------------------------
+
+def _batches(student, n, batch_size, seed):
+    r = call(student, "minibatch_indices", n=n, batch_size=batch_size,
+             rng=Arg(rng_arg(seed), "np.random.Generator"))
+    value = r.value
+    if not isinstance(value, (list, tuple)):
+        r.fail(f"Expected a list of integer arrays; got {type_name(value)}", "return a list of arrays")
+    batches = []
+    for i, b in enumerate(value):
+        arr = r.numeric(f"batch {i}", b)
+        if arr.ndim != 1 or (arr.size and not np.all(arr == np.round(arr))):
+            r.fail(f"batch {i} is not a 1-d array of integer indices (shape {arr.shape})")
+        batches.append(arr.astype(np.int64))
+    return r, batches
+
+
+def _check_partition(student, n, batch_size, seed):
+    r, batches = _batches(student, n, batch_size, seed)
+    sizes = [b.size for b in batches]
+    want = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    if len(batches) != len(want):
+        r.fail(f"got {len(batches)} batches; expected ceil(n / batch_size) = {len(want)}")
+    if sizes != want:
+        wrong = sum(a != b for a, b in zip(sizes, want))
+        r.fail(f"{wrong} of {len(want)} batches have the wrong size; expected batch_size each, the last one "
+               "holding the rest", "cut one permutation into consecutive pieces of batch_size")
+    every = np.concatenate(batches) if batches else np.array([], dtype=np.int64)
+    if not np.array_equal(np.sort(every), np.arange(n)):
+        repeated = int(every.size - np.unique(every).size)
+        r.fail(f"the batches do not partition range(n): {repeated} repeated and "
+               f"{int(n - np.intersect1d(every, np.arange(n)).size)} missing indices",
+               "every index from 0 to n - 1 must appear in exactly one batch")
+    return r, every
+
+
+@pytest.mark.question("minibatches")
+def test_minibatches_partition(student, variant, hidden_rng):
+    """minibatch_indices partitions range(n) into batches of batch_size and a shorter last one"""
+    B = int(variant["batch_size"])
+    n = int(B * hidden_rng.integers(2, 5) + hidden_rng.integers(1, B))
+    _check_partition(student, n, B, int(hidden_rng.integers(2**31)))
+
+
+@pytest.mark.question("minibatches")
+def test_minibatches_edge_sizes(student, hidden_rng):
+    """minibatch_indices when batch_size divides n, equals 1, or exceeds n"""
+    seed = int(hidden_rng.integers(2**31))
+    B = int(hidden_rng.integers(3, 8))
+    _check_partition(student, 3 * B, B, seed)
+    _check_partition(student, int(hidden_rng.integers(3, 9)), 1, seed)
+    _check_partition(student, B, B + int(hidden_rng.integers(1, 5)), seed)
+
+
+@pytest.mark.question("minibatches")
+def test_minibatches_use_rng(student, hidden_rng):
+    """minibatch_indices shuffles with the generator it is given"""
+    n, B = int(hidden_rng.integers(40, 60)), int(hidden_rng.integers(4, 9))
+    seed = int(hidden_rng.integers(2**31))
+    r, first = _check_partition(student, n, B, seed)
+    _, again = _check_partition(student, n, B, seed)
+    _, other = _check_partition(student, n, B, seed + 1)
+    if np.array_equal(first, np.arange(n)):
+        r.fail("the indices are not shuffled (0, 1, 2, ... in order)", "use rng.permutation(n)")
+    if not np.array_equal(first, again):
+        r.fail("two generators with the same seed gave different batches",
+               "draw the permutation from the rng argument, not from np.random")
+    if np.array_equal(first, other):
+        r.fail("generators with different seeds gave the same batches", "draw a new permutation on every call")
+
+
+# -- sgd -------------------------------------------------------------------------------------
+
+def _fields(student, r, value) -> dict:
+    """The fields of the returned SGDResult as a dict of plain values."""
+    fields = plain_form(student, value, FIELDS)
+    if not isinstance(fields, dict) or not all(k in fields for k in ("theta", "history")):
+        r.fail(f"Expected an SGDResult (with fields {', '.join(FIELDS)}); got {type_name(value)}",
+               "build the result with SGDResult(...) as in the template")
+    return fields
+
+
+def _sgd(student, X, y, seed, **kwargs):
+    r = call(student, "sgd", X=X, y=y, _kw=dict(kwargs, rng=Arg(rng_arg(seed), "np.random.Generator")))
+    return r, _fields(student, r, r.value)
+
+
+def _problem(rng, N, q, noise=0.0, logistic=False, theta=None):
+    X = rng.standard_normal((N, q))
+    theta = rng.standard_normal(q) if theta is None else theta
+    if logistic:
+        return X, (rng.random(N) < 1.0 / (1.0 + np.exp(-X @ theta))).astype(np.float64)
+    return X, X @ theta + noise * rng.standard_normal(N)
+
+
+def _overfitting_problem(rng, kw):
+    """Training and validation sets on which full-batch GD overfits, so early stopping does stop."""
+    for _ in range(20):
+        N = int(rng.integers(10, 16))
+        q, theta = N - 2, rng.standard_normal(N - 2)
+        X, y = _problem(rng, N, q, noise=1.0, theta=theta)
+        Xv, yv = _problem(rng, 40, q, noise=1.0, theta=theta)
+        if ref.sgd(X, y, rng=np.random.default_rng(0), batch_size=N, X_val=Xv, y_val=yv, **kw).stopped_early:
+            break
+    return X, y, Xv, yv
+
+
+def _compare_all(r, got: dict, want: ref.SGDResult, hint: str):
+    for name in ("history", "train_loss", "theta", "theta_last"):
+        r.check(name, got.get(name), getattr(want, name), hint)
+    if want.val_loss is not None:
+        r.check("val_loss", got.get("val_loss"), want.val_loss, hint)
+    for name in ("best_epoch", "epochs_run"):
+        r.check_scalar(name, got.get(name), getattr(want, name), hint)
+    if bool(got.get("stopped_early")) != want.stopped_early:
+        r.fail(f"stopped_early is {got.get('stopped_early')!r}; expected {want.stopped_early}", hint)
+
+
+@pytest.mark.question("sgd")
+def test_sgd_full_batch_least_squares(student, hidden_rng):
+    """sgd with batch_size >= N is gradient descent: its whole result on a least-squares problem"""
+    N, q = int(hidden_rng.integers(20, 40)), int(hidden_rng.integers(2, 5))
+    X, y = _problem(hidden_rng, N, q, noise=0.5)
+    kw = dict(loss="squared", rho=0.1, epochs=int(hidden_rng.integers(5, 12)), batch_size=N + 3)
+    r, got = _sgd(student, X, y, 0, **kw)
+    want = ref.sgd(X, y, rng=np.random.default_rng(0), **kw)
+    _compare_all(r, got, want, "with one batch per epoch each epoch is one step theta - rho * grad R(theta)")
+
+
+@pytest.mark.question("sgd")
+def test_sgd_full_batch_logistic(student, hidden_rng):
+    """sgd with the logistic loss and full batches, from a given theta0"""
+    N, q = int(hidden_rng.integers(20, 40)), int(hidden_rng.integers(2, 5))
+    X, y = _problem(hidden_rng, N, q, logistic=True)
+    kw = dict(loss="logistic", rho=0.5, epochs=int(hidden_rng.integers(5, 12)), batch_size=N,
+              theta0=0.1 * hidden_rng.standard_normal(q))
+    r, got = _sgd(student, X, y, 0, **kw)
+    want = ref.sgd(X, y, rng=np.random.default_rng(0), **kw)
+    _compare_all(r, got, want, "the logistic gradient is X^T (sigmoid(X theta) - y) / n")
+
+
+@pytest.mark.question("sgd")
+def test_sgd_early_stopping_full_batch(student, hidden_rng):
+    """sgd stops after `patience` epochs without validation improvement and returns the best theta"""
+    kw = dict(loss="squared", rho=0.3, epochs=200, patience=int(hidden_rng.integers(2, 6)))
+    X, y, Xv, yv = _overfitting_problem(hidden_rng, kw)
+    kw.update(batch_size=X.shape[0], X_val=Xv, y_val=yv)
+    r, got = _sgd(student, X, y, 0, **kw)
+    want = ref.sgd(X, y, rng=np.random.default_rng(0), **kw)
+    _compare_all(r, got, want, "track the lowest validation loss; stop once `patience` epochs pass without a "
+                 "strict improvement, and return the parameters of the best epoch")
+
+
+@pytest.mark.question("sgd")
+def test_sgd_minibatches_converge(student, variant, hidden_rng):
+    """sgd with minibatches reaches the exact solution of a noise-free least-squares problem"""
+    N, q = int(hidden_rng.integers(60, 90)), int(hidden_rng.integers(2, 5))
+    X, y = _problem(hidden_rng, N, q)
+    target = np.linalg.lstsq(X, y, rcond=None)[0]
+    kw = dict(loss="squared", rho=0.1, epochs=150, batch_size=int(variant["batch_size"]) // 4 + 2)
+    r, got = _sgd(student, X, y, int(hidden_rng.integers(2**31)), **kw)
+    theta = r.numeric("theta", got.get("theta"))
+    if theta.shape != target.shape or not np.allclose(theta, target, rtol=1e-5, atol=1e-6):
+        err = float(np.max(np.abs(theta - target))) if theta.shape == target.shape else math.inf
+        r.fail(f"theta ends {err:.2e} away from the exact solution of a noise-free problem (allowed 1e-05)", "each batch's gradient is -X_b^T (y_b - X_b theta) / |b|, averaged over "
+               "the batch, and every epoch visits every row once")
+    history = r.numeric("history", got.get("history"))
+    if history.shape != (kw["epochs"] + 1, q):
+        r.fail(f"history has shape {history.shape}; expected (epochs + 1, q) = {(kw['epochs'] + 1, q)}",
+               "row 0 is theta0, then one row at the end of each epoch")
+    if np.any(history[0] != 0):
+        r.fail("history[0] is not theta0 (zeros by default)", "record the starting parameters first")
+    losses = r.numeric("train_loss", got.get("train_loss"))
+    want = np.array([ref.squared_loss(t, X, y) for t in history])
+    r.check("train_loss", losses, want, "train_loss[e] is the loss of history[e] on the whole training set")
+
+
+@pytest.mark.question("sgd")
+def test_sgd_minibatch_early_stopping_is_consistent(student, variant, hidden_rng):
+    """sgd with minibatches and patience: best_epoch, theta and the stopping epoch agree with val_loss"""
+    N, q = int(hidden_rng.integers(12, 18)), int(hidden_rng.integers(8, 12))
+    theta = hidden_rng.standard_normal(q)
+    X, y = _problem(hidden_rng, N, q, noise=1.0, theta=theta)
+    Xv, yv = _problem(hidden_rng, 40, q, noise=1.0, theta=theta)
+    patience = int(variant["patience"])
+    kw = dict(loss="squared", rho=0.2, epochs=300, batch_size=max(2, N // 3), X_val=Xv, y_val=yv,
+              patience=patience)
+    r, got = _sgd(student, X, y, int(hidden_rng.integers(2**31)), **kw)
+    history = r.numeric("history", got.get("history"))
+    val = r.numeric("val_loss", got.get("val_loss"))
+    if history.ndim != 2 or history.shape[1] != q or val.shape != (history.shape[0],):
+        r.fail(f"history has shape {history.shape} and val_loss {val.shape}; expected (E+1, q) and (E+1,)")
+    r.check("val_loss", val, np.array([ref.squared_loss(t, Xv, yv) for t in history]),
+            "val_loss[e] is the loss of history[e] on the validation set")
+    E = history.shape[0] - 1
+    best = [0]
+    for e in range(1, E + 1):
+        best.append(e if val[e] < val[best[-1]] else best[-1])
+    stopped = [e for e in range(1, E + 1) if e - best[e] >= patience]
+    expected_E = stopped[0] if stopped else kw["epochs"]
+    if E != expected_E:
+        r.fail(f"training ran {E} epochs; by its own val_loss it should have stopped after {expected_E}",
+               f"stop as soon as {patience} (patience) epochs pass without a strict improvement")
+    r.check_scalar("best_epoch", got.get("best_epoch"), best[E], "the epoch with the lowest validation loss (the "
+                   "first one on ties)")
+    r.check("theta", got.get("theta"), history[best[E]], "return the parameters of the best epoch")
+    r.check_scalar("epochs_run", got.get("epochs_run"), E, "the number of epochs trained")

@@ -42,6 +42,8 @@ assignments: install
 bench: install
 	$(BIN)/python bench/reference.py
 	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/sandbox.py
+	$(BIN)/python bench/grading.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,193 @@
+"""Grade a folder of submissions into the gradebook: scan -> skip what is graded -> grade -> record.
+
+The parent process scans the folder (:mod:`autograder.batch.layout`), hashes every submission,
+compares with the gradebook's current grades and hands the rest to a :class:`WorkerPool`. Each
+result is recorded in its own committed transaction as soon as it arrives, so killing the batch at
+any moment loses only the grades still being computed, and running it again grades just those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.batch import feedback
+from autograder.batch.layout import Entry, scan
+from autograder.batch.pool import WorkerPool
+from autograder.gradebook import Gradebook
+from autograder.manifest import check_assignment_id, load_manifest
+from autograder.variants import variant
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one student's submission in this batch (``status``: a gradebook status or
+    ``skipped``, already graded from the same bytes)."""
+
+    student: str
+    source: str
+    status: str
+    score: float | None = None
+    max_score: float | None = None
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    duration_s: float | None = None
+    flags: tuple[str, ...] = ()  # the batch's own warnings (id mismatch, folder choice): first in warnings
+
+
+@dataclass
+class BatchReport:
+    """The batch's outcomes in student order, plus what the folder held that was not graded."""
+
+    assignment: str
+    gradebook: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    ignored: tuple[str, ...] = ()
+    workers: list[dict] = field(default_factory=list)
+    crashes: int = 0
+    older_version: int = 0  # skipped grades that an older grader version computed
+    elapsed_s: float = 0.0
+    peak_worker_rss_kb: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def grader_version() -> str:
+    """``deepgrade <version>+<fingerprint>``: the fingerprint hashes the grading engine and the
+    reference, so grades made by a changed grader can be told apart."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        base = version("deepgrade")
+    except PackageNotFoundError:
+        base = "0+unknown"
+    root = Path(__file__).resolve().parents[2]
+    h = hashlib.sha256()
+    for sub in ("autograder/grading", "autograder/sandbox", "reference"):
+        for p in sorted((root / sub).rglob("*")):
+            if p.is_file() and p.suffix in (".py", ".toml", ".json") and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+    return f"deepgrade {base}+{h.hexdigest()[:12]}"
+
+
+def _zero_result(assignment: str, student: str, secret: bytes, error: str) -> dict:
+    """The result of a submission nothing could be graded of: every question at 0 points."""
+    manifest = load_manifest(assignment)
+    return {
+        "assignment": assignment,
+        "student": student,
+        "score": 0.0,
+        "max_score": manifest.max_score,
+        "tests": [],
+        "questions": {q.name: {"score": 0.0, "max_score": q.points} for q in manifest.questions},
+        "variant": variant(assignment, student, secret),
+        "warnings": [],
+        "error": error,
+    }
+
+
+def run_batch(
+    folder: str | Path,
+    gradebook: str | Path,
+    assignment: str,
+    secret: bytes,
+    *,
+    workers: int = 2,
+    regrade: bool = False,
+    timeout: float | None = None,
+    watchdog_s: float = 600.0,
+    on_event: Callable[[str, object], None] | None = None,
+    hide: tuple[str | Path, ...] = (),
+    engine: str | None = None,
+    pool: WorkerPool | None = None,
+) -> BatchReport:
+    """Grade every submission in ``folder`` for ``assignment`` into the SQLite ``gradebook``.
+
+    ``on_event(kind, payload)`` reports progress: ``("plan", {"total", "to_grade", "skipped"})`` once,
+    ``("worker", ready_message)`` per started worker, ``("outcome", Outcome)`` per submission.
+    Raises ValueError for an unknown assignment, FileNotFoundError / NotADirectoryError for a bad
+    folder, :class:`~autograder.gradebook.GradebookError` for a bad gradebook and
+    :class:`~autograder.batch.pool.PoolError` when no worker can start. ``engine`` swaps the
+    grading engine (see :func:`~autograder.batch.worker.worker_main`; for tests and benchmarks).
+    The students' processes never see ``folder``, the gradebook or the paths in ``hide`` (give
+    the secret file there). ``pool`` reuses running workers (whose secret must be ``secret``)
+    across several batches; ``workers``, ``timeout``, ``hide``, ``watchdog_s`` and ``engine`` then
+    come from the pool.
+    """
+    check_assignment_id(assignment)
+    emit = on_event or (lambda kind, payload: None)
+    start = time.monotonic()
+    gradebook = Path(gradebook)
+    layout = scan(folder, exclude=(gradebook,))
+    report = BatchReport(assignment, gradebook, ignored=layout.ignored)
+    version = grader_version()
+    outcomes: dict[str, Outcome] = {}
+    with Gradebook(gradebook, create=True) as gb:
+        seen = gb.seen(assignment)
+        todo: list[Entry] = []
+        for e in layout.entries:
+            prior = seen.get(e.student)
+            if not regrade and prior and prior.content_hash == e.content_hash and prior.status != "grader-error":
+                outcomes[e.student] = Outcome(e.student, e.source, "skipped")
+                report.older_version += prior.grader_version != version
+            else:
+                todo.append(e)
+        emit("plan", {"total": len(layout.entries), "to_grade": len(todo), "skipped": len(outcomes)})
+
+        def record(e: Entry, status: str, result: dict, duration: float | None) -> None:
+            result["warnings"] = [*e.warnings, *(result.get("warnings") or [])]
+            text = feedback.render(result, assignment=assignment, student=e.student, source=e.source, status=status)
+            gb.record(
+                assignment=assignment, student=e.student, content_hash=e.content_hash, source=e.source,
+                result=result, status=status, feedback=text, grader_version=version, duration_s=duration,
+            )  # fmt: skip
+            o = Outcome(
+                e.student, e.source, status, result.get("score"), result.get("max_score"),
+                tuple(result["warnings"]), result.get("error"), duration, e.warnings,
+            )  # fmt: skip
+            outcomes[e.student] = o
+            emit("outcome", o)
+
+        jobs, by_job = [], {}
+        for e in todo:
+            if e.error is not None:  # nothing gradeable: the layout already says why
+                record(e, "error", _zero_result(assignment, e.student, secret, e.error), None)
+                continue
+            by_job[len(jobs)] = e
+            jobs.append({
+                "job": len(jobs), "path": str(e.path), "assignment": assignment, "student": e.student,
+                "source": e.source,
+            })  # fmt: skip
+
+        def on_worker(info: dict) -> None:
+            report.workers.append(info)
+            emit("worker", info)
+
+        if jobs:
+            own = pool is None
+            if own:
+                private = (folder, gradebook, *(gradebook.with_name(gradebook.name + s) for s in ("-wal", "-shm")))
+                pool = WorkerPool(
+                    min(workers, len(jobs)), secret, timeout=timeout, watchdog_s=watchdog_s, engine=engine,
+                    hide=tuple(str(Path(p).resolve()) for p in (*private, *hide)),
+                )  # fmt: skip
+            pool.on_worker, crashes = on_worker, pool.crashes
+            try:
+                for msg in pool.run(jobs):
+                    e = by_job[msg["job"]]
+                    result = msg["result"]
+                    if result is None:
+                        result = _zero_result(assignment, e.student, secret, msg["error"])
+                    record(e, msg["status"], result, msg["duration_s"])
+                    report.peak_worker_rss_kb = max(report.peak_worker_rss_kb, msg.get("maxrss_kb") or 0)
+            finally:
+                report.crashes = pool.crashes - crashes
+                if own:
+                    pool.close()
+    report.outcomes = [outcomes[s] for s in sorted(outcomes)]
+    report.elapsed_s = time.monotonic() - start
+    return report

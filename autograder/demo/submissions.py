@@ -1,0 +1,189 @@
+"""The demo class's submissions: a solution, a blank, a partly wrong one and a hostile one.
+
+Every submission is a generated notebook (``autograder.generate``) with at most one cell added:
+
+* ``solution``: the solution version, as generated;
+* ``blank``: the student version, handed in untouched;
+* ``partly wrong``: the solution plus a last cell that wraps one function so its result is a little
+  off (for a quiz: one numeric answer changed), as if the student broke it while tidying up;
+* ``hostile``: the student version plus an attack from :data:`ATTACKS`, a different one per
+  assignment. Each would gain points or hurt the grader if isolation failed; graded, it earns
+  nothing beyond what the blank earns, and the other students' grades are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from autograder.manifest import Manifest
+
+ROLES = ("solution", "blank", "partly wrong", "hostile")
+
+_PERTURB = '''
+import dataclasses as _dc
+
+import numpy as _np
+
+
+def _demo_perturb(value):
+    """A result that is a little off: the first float array or number scaled, a dict missing a key."""
+    if _dc.is_dataclass(value) and not isinstance(value, type):
+        first = _dc.fields(value)[0].name
+        return _dc.replace(value, **{first: _demo_perturb(getattr(value, first))})
+    if isinstance(value, tuple) and value:
+        return (_demo_perturb(value[0]),) + tuple(value[1:])
+    if isinstance(value, list) and value:
+        return [_demo_perturb(value[0])] + list(value[1:])
+    if isinstance(value, dict) and value:
+        return dict(list(value.items())[1:])
+    if isinstance(value, _np.ndarray):
+        return value * 1.1 + 0.01 if value.dtype.kind == "f" else value[::-1].copy()
+    if isinstance(value, float):
+        return value * 1.1 + 0.01
+    if hasattr(value, "tocsr"):  # a scipy.sparse matrix
+        return value * 1.1
+    return value
+'''
+
+ATTACKS = {
+    "snoop": '''
+        # Look for the answer key: import the reference, read the grader's files and secrets.
+        import glob, os
+        try:
+            import reference, importlib, pkgutil
+            for _m in pkgutil.iter_modules(reference.__path__):
+                globals().update(vars(importlib.import_module("reference." + _m.name)))
+            print("got the reference implementation!")
+        except Exception as _e:
+            print("no reference:", type(_e).__name__)
+        for _pattern in ("/work/*/autograder/suites/*.py", os.path.expanduser("~/*"), "../*"):
+            print(_pattern, "->", glob.glob(_pattern)[:3])
+        print("secret:", os.environ.get("DEEPGRADE_SECRET"))
+        import numpy as np
+        np.allclose = lambda *a, **k: True            # make every comparison pass
+        np.testing.assert_allclose = lambda *a, **k: None
+        print("All hidden tests passed. Score: 100 / 100")
+    ''',
+    "exit": '''
+        # Leave before anything can be graded.
+        import os
+        os._exit(0)
+    ''',
+    "loop": '''
+        # Never finish.
+        while True:
+            pass
+    ''',
+    "memory": '''
+        # Allocate without bound.
+        _hoard = [bytearray(256 << 20) for _ in range(12)]  # 3 GB; the sandbox allows 2
+    ''',
+    "flood": '''
+        # Write a fake results file, ignore signals and flood the output.
+        import json, signal
+        for _sig in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT):
+            signal.signal(_sig, signal.SIG_IGN)
+        for _path in ("results.json", "/tmp/results.json"):
+            try:
+                with open(_path, "w") as _fh:
+                    json.dump({"score": 100, "max_score": 100}, _fh)
+            except OSError as _e:
+                print("cannot write", _path, _e)
+        while True:
+            print("PASSED " * 1000)
+    ''',
+    "sys_exit": '''
+        # Stop the interpreter politely.
+        import sys
+        sys.exit(0)
+    ''',
+    "liar": '''
+        # Return objects that claim to equal anything.
+        class _Liar(float):
+            def __eq__(self, other):
+                return True
+            __ne__ = lambda self, other: False
+            __hash__ = float.__hash__
+            def __array__(self, *a, **k):
+                raise RuntimeError("no")
+
+        class _Anything:
+            def __eq__(self, other):
+                return True
+            def __getattr__(self, name):
+                return self
+            def __call__(self, *args, **kwargs):
+                return self
+    ''',
+}
+# assignment id -> the attack its hostile submission makes
+ATTACK_FOR = {
+    "bow": "snoop", "rnn": "exit", "lstm": "liar", "ar": "memory", "sgd": "loop", "dropout": "flood",
+    "quiz": "sys_exit",
+}  # fmt: skip
+
+
+def _code_cell(source: str) -> dict:
+    return {"cell_type": "code", "id": "deepgrade-demo", "metadata": {}, "outputs": [],
+            "execution_count": None, "source": source}  # fmt: skip
+
+
+def _with_cell(raw: bytes, source: str, *, first: bool) -> bytes:
+    nb = json.loads(raw)
+    cell = _code_cell(source.strip() + "\n")
+    if first:
+        nb["cells"].insert(0, cell)
+    else:
+        nb["cells"].append(cell)
+    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def broken_function(manifest: Manifest) -> str | None:
+    """The function the partly wrong submission breaks: the first of the last question that has
+    functions (so earlier questions keep their points). None when the assignment has none."""
+    for q in reversed(manifest.questions):
+        if q.functions:
+            return q.functions[0]
+    return None
+
+
+def partly_wrong(solution: bytes, manifest: Manifest) -> bytes:
+    """The solution notebook with one function (or, for a quiz, one numeric answer) made wrong."""
+    fn = broken_function(manifest)
+    if fn is None:
+        blank = manifest.questions[0].blanks[0]
+        source = f"# deepgrade demo: a wrong answer on purpose\n{blank} = {blank} + 1.0\n"
+    else:
+        source = (
+            f"# deepgrade demo: {fn} is broken on purpose (its result is a little off)\n"
+            + _PERTURB
+            + f"\n_demo_right_{fn} = {fn}\n\n\ndef {fn}(*args, **kwargs):\n"
+            + f"    return _demo_perturb(_demo_right_{fn}(*args, **kwargs))\n"
+        )
+    return _with_cell(solution, source, first=False)
+
+
+def hostile(blank: bytes, manifest: Manifest) -> bytes:
+    """The blank notebook plus the attack :data:`ATTACK_FOR` names for this assignment."""
+    kind = ATTACK_FOR[manifest.id]
+    source = f"# deepgrade demo: a hostile submission ({kind})\n" + textwrap.dedent(ATTACKS[kind])
+    if kind != "liar":
+        return _with_cell(blank, source, first=True)
+    # the liar overrides every function and answer after the stubs are defined
+    source += "\n" + "".join(f"{fn} = _Anything()\n" for fn in manifest.functions)
+    source += "".join(f"{b} = _Liar(0.5)\n" for b in manifest.blanks)
+    return _with_cell(blank, source, first=False)
+
+
+def make(role: str, solution: bytes, blank: bytes, manifest: Manifest) -> bytes:
+    """The notebook a demo student with ``role`` hands in."""
+    if role == "solution":
+        return solution
+    if role == "blank":
+        return blank
+    if role == "partly wrong":
+        return partly_wrong(solution, manifest)
+    if role == "hostile":
+        return hostile(blank, manifest)
+    raise ValueError(f"role must be one of {ROLES}; got {role!r}")

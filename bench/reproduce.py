@@ -1,0 +1,134 @@
+"""Benchmark of ``deepgrade reproduce``: the whole table's runtime, plus the speed-ups behind it.
+
+    python bench/reproduce.py                  # full table (target: <= 20 min on 2 CPU cores)
+    python bench/reproduce.py --quick          # quick table (target: about 2 min)
+    python bench/reproduce.py --micro-only     # only the same-run ratios below (about a minute)
+
+Prints the hardware, then two same-run ratios (median of repeats; no timed asserts):
+
+1. many-to-one ``nn.LSTM`` / ``nn.RNN``, forward + backward at N=128, L=500, m=K=32, with
+   denormal floats computed (torch's default) against flushed to zero (``configure_torch``);
+2. one RMSprop step of the 10000-16-16-1 MLP on a batch of 512 bag-of-words rows: dense batch
+   (CSR -> ``toarray``) against the sparse (indices, offsets) first layer;
+
+then runs the table with ``reference.reproduce.runner.run_table`` and prints each row's time and the
+total against the target. Results go to ``<out>/bench.json`` as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _median_time(fn, repeats):
+    fn()                                   # warm-up (allocations, lazy init)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def micro(threads, repeats=3):
+    import numpy as np
+    import scipy.sparse as sp
+    import torch
+    from torch import nn
+
+    from reference.reproduce.models import BowMLP
+    from reference.reproduce.train import SparseRows, configure_torch
+
+    out = {}
+    with configure_torch(threads):
+        torch.manual_seed(0)
+        for cell in (nn.LSTM, nn.RNN):
+            module = cell(32, 32, batch_first=True)
+            x = torch.randn(128, 500, 32, requires_grad=True)
+
+            def step(module=module, x=x):
+                module(x)[0][:, -1].sum().backward()
+
+            torch.set_flush_denormal(False)
+            t_slow = _median_time(step, repeats)
+            torch.set_flush_denormal(True)
+            t_fast = _median_time(step, repeats)
+            out[cell.__name__] = {"baseline_s": t_slow, "ours_s": t_fast, "speedup": t_slow / t_fast}
+
+        rng = np.random.default_rng(0)
+        X = sp.random(512, 10_000, density=0.013, format="csr", random_state=0)   # ~130 words a review
+        X.data[:] = 1.0
+        y = torch.tensor(rng.integers(0, 2, 512), dtype=torch.float32)
+        model = BowMLP()
+        opt = torch.optim.RMSprop(model.parameters(), lr=1e-3)
+        loss = nn.BCEWithLogitsLoss()
+        rows = SparseRows(X, torch.device("cpu"))
+        idx = np.arange(512)
+
+        def step(batch):
+            opt.zero_grad()
+            loss(model(batch()), y).backward()
+            opt.step()
+
+        t_dense = _median_time(lambda: step(lambda: torch.from_numpy(X[idx].toarray().astype(np.float32))),
+                               repeats * 5)
+        t_sparse = _median_time(lambda: step(lambda: rows.take(idx)), repeats * 5)
+        out["MLP step"] = {"baseline_s": t_dense, "ours_s": t_sparse, "speedup": t_dense / t_sparse}
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="reproduce-bench")
+    parser.add_argument("--imdb", default=os.environ.get("DEEPGRADE_IMDB") or str(ROOT.parent / "shared" / "data"
+                                                                                  / "aclImdb_v1.tar.gz"))
+    parser.add_argument("--cache-dir", default=None)
+    parser.add_argument("--micro-only", action="store_true")
+    args = parser.parse_args()
+
+    import torch
+
+    from reference.reproduce.runner import hardware
+
+    hw = hardware(torch.device(args.device))
+    print(f"hardware: {hw['machine']}, {hw['cpu']}, {hw['cpu_count']} cores, GPU {hw['gpu']}; "
+          f"torch {torch.__version__}, {args.threads} thread(s)")
+    report = {"hardware": hw, "threads": args.threads}
+    report["micro"] = micro(args.threads)
+    print("same-run ratios (median of repeats):")
+    for name, r in report["micro"].items():
+        base = "dense batch" if name == "MLP step" else "denormals"
+        ours = "sparse batch" if name == "MLP step" else "flushed"
+        print(f"  {name:9s} {base}: {r['baseline_s'] * 1e3:8.1f} ms   {ours}: {r['ours_s'] * 1e3:8.1f} ms"
+              f"   speed-up {r['speedup']:.1f}x")
+    if not args.micro_only:
+        from reference.reproduce.runner import run_table
+
+        target = 120 if args.quick else 20 * 60
+        results = run_table(None, quick=args.quick, device=args.device, seed=args.seed, out=args.out,
+                            imdb_path=args.imdb, cache_dir=args.cache_dir, threads=args.threads)
+        report["table"] = [{k: r[k] for k in ("task", "value", "passed", "runtime_s")} for r in results["tasks"]]
+        report["total_seconds"] = results["total_seconds"]
+        report["data_seconds"] = results["data_seconds"]
+        print(f"total {results['total_seconds']:.0f} s (data {results['data_seconds']:.0f} s) against a target of "
+              f"{target} s: ratio {results['total_seconds'] / target:.2f}")
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    with open(Path(args.out) / "bench.json", "w") as fh:
+        json.dump(report, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""IMDb rows of the table: sentiment of movie reviews (ISLP sections 10.9.5 and 10.9.7).
+
+Data: ``reference.data.load_imdb`` (10,000-word vocabulary from the training reviews). The
+25,000 training reviews lose 2,000 to a seeded validation set, which picks the lasso's lambda
+and the networks' epoch (the weights of the best validation epoch are kept, with early stopping
+after ``PATIENCE`` epochs without improvement). Test accuracy is measured once, on the 25,000
+test reviews. ``--quick`` uses seeded subsets (``QUICK_SIZES``) and shorter schedules.
+
+Every task returns an ``Outcome``: the test accuracy, a dict for results.json and the learning
+curve (a ``train.History``; for the lasso, train and validation accuracy along its path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..bow import lambda_grid, lasso_logistic_path
+from ..data import validation_split
+from .context import Outcome
+from .models import BowMLP, SequenceClassifier
+from .train import History, fit, predict, seeded
+
+N_VAL = 2_000
+SEQ_LEN = 500
+PATIENCE = 4
+QUICK_SIZES = {"train": 8_000, "val": 1_000, "test": 5_000}
+
+# (epochs, batch size, RMSprop learning rate rho) of each network, full and --quick. The MLP is
+# ISLP's (30 epochs, batch 512, rho = 1e-3; early stopping ends it much sooner); the LSTM and the
+# simple RNN share one schedule (ISLP's default RMSprop rho = 0.01, batch 128) so they compare fairly.
+SCHEDULES = {
+    "imdb-nn": {"full": (30, 512, 1e-3), "quick": (6, 512, 1e-3)},
+    "imdb-lstm": {"full": (6, 128, 1e-2), "quick": (2, 128, 1e-2)},
+    "imdb-rnn": {"full": (6, 128, 1e-2), "quick": (2, 128, 1e-2)},
+}
+
+
+@dataclass(frozen=True)
+class ImdbSplits:
+    """Train/validation/test views of the IMDb data for one seed.
+
+    - bow[split]: scipy CSR (n, V) binary bag-of-words
+    - seq[split]: torch int64 (n, L) last-L word ids, zero-padded in front
+    - y[split]: (n,) float64 labels, 1 = positive
+    - V: vocabulary size (sequence ids run 0..V)
+    """
+
+    bow: dict
+    seq: dict
+    y: dict
+    V: int
+
+
+def make_splits(data, seed, quick, L=SEQ_LEN):
+    """Split ``data`` (ImdbData) into train/val/test; quick: seeded subsets of ``QUICK_SIZES``."""
+    rng = np.random.default_rng(seed)
+    n = data.y["train"].size
+    train_idx, val_idx = validation_split(n, min(N_VAL, n // 5), rng)   # 2,000 of 25,000
+    test_idx = np.arange(data.y["test"].size)
+    if quick:
+        def sub(idx, k):
+            return np.sort(rng.choice(idx, size=min(k, idx.size), replace=False))
+        train_idx, val_idx = sub(train_idx, QUICK_SIZES["train"]), sub(val_idx, QUICK_SIZES["val"])
+        test_idx = sub(test_idx, QUICK_SIZES["test"])
+    picks = {"train": ("train", train_idx), "val": ("train", val_idx), "test": ("test", test_idx)}
+    bow_all = {s: data.bow(s) for s in ("train", "test")}
+    seq_all = {s: data.sequences(s, L) for s in ("train", "test")}
+    return ImdbSplits(
+        bow={k: bow_all[s][idx] for k, (s, idx) in picks.items()},
+        seq={k: torch.from_numpy(seq_all[s][idx]) for k, (s, idx) in picks.items()},
+        y={k: data.y[s][idx].astype(np.float64) for k, (s, idx) in picks.items()},
+        V=len(data.vocab),
+    )
+
+
+def accuracy(y, scores):
+    """Share of rows where (score > 0) equals the 0/1 label y; y, scores: (n,)."""
+    return float(np.mean((np.asarray(scores) > 0) == (np.asarray(y) > 0.5)))
+
+
+def lasso(ctx):
+    """Lasso logistic regression path over 50 lambdas (liblinear), lambda picked on validation."""
+    sp_ = ctx.imdb()
+    n_lambda = 20 if ctx.quick else 50
+    lambdas = lambda_grid(sp_.bow["train"], sp_.y["train"], n=n_lambda, ratio=1e-4)
+    bar = ctx.epoch_callback("imdb-lasso", n_lambda)
+    path = lasso_logistic_path(sp_.bow["train"], sp_.y["train"], lambdas, sp_.bow["val"], sp_.y["val"])
+    bar(n_lambda, float("nan"), float(path.val_accuracy.max()))
+    k = path.best_index
+    scores = sp_.bow["test"] @ path.coef[k] + path.intercept[k]
+    acc = accuracy(sp_.y["test"], scores)
+    curves = History("validation accuracy", train_loss=list(path.train_accuracy), monitor=list(path.val_accuracy),
+                     best_epoch=k + 1)
+    details = {"n_lambda": n_lambda, "best_lambda": path.best_lambda, "best_index": k,
+               "lambda_max": float(lambdas[0]), "nonzero_at_best": int(path.n_nonzero[k]),
+               "val_accuracy_at_best": float(path.val_accuracy[k]), "n_train": int(sp_.y["train"].size),
+               "n_test": int(sp_.y["test"].size), "curve_x": "lambda index (lambda_max first)",
+               "curve_left": "train accuracy", "n_nonzero": path.n_nonzero.tolist()}
+    return Outcome(acc, details, curves)
+
+
+def _train_network(ctx, name, model, X, monitor_X):
+    sp_ = ctx.imdb()
+    epochs, batch_size, lr = SCHEDULES[name]["quick" if ctx.quick else "full"]
+    rng = np.random.default_rng(ctx.seed)
+
+    def monitor(m):
+        return accuracy(sp_.y["val"], predict(m, monitor_X["val"], ctx.device))
+
+    history = fit(model, X["train"], sp_.y["train"], loss="bce", epochs=epochs, batch_size=batch_size, lr=lr,
+                  rng=rng, device=ctx.device, monitor=monitor, monitor_name="validation accuracy",
+                  select_best=True, patience=PATIENCE, on_epoch=ctx.epoch_callback(name, epochs))
+    acc = accuracy(sp_.y["test"], predict(model, monitor_X["test"], ctx.device))
+    ctx.models[name] = model
+    details = {"epochs_run": len(history.monitor), "epochs_max": epochs, "best_epoch": history.best_epoch,
+               "batch_size": batch_size, "lr": lr, "optimizer": "RMSprop",
+               "val_accuracy_best": float(max(history.monitor)), "n_train": int(sp_.y["train"].size),
+               "n_test": int(sp_.y["test"].size), "train_seconds": round(history.seconds, 2)}
+    return Outcome(acc, details, history)
+
+
+def two_layer_nn(ctx):
+    """Bag-of-words MLP 10000 -> 16 -> ReLU -> 16 -> ReLU -> 1, RMSprop 1e-3, batch 512."""
+    sp_ = ctx.imdb()
+    with seeded(ctx.seed, ctx.device):
+        model = BowMLP(V=sp_.V, K=16)
+        return _train_network(ctx, "imdb-nn", model, sp_.bow, sp_.bow)
+
+
+def _sequence(ctx, name, cell):
+    sp_ = ctx.imdb()
+    with seeded(ctx.seed, ctx.device):
+        model = SequenceClassifier(V=sp_.V, m=32, K=32, cell=cell)
+        outcome = _train_network(ctx, name, model, sp_.seq, sp_.seq)
+    outcome.details["sequence_length"] = int(sp_.seq["train"].shape[1])
+    return outcome
+
+
+def simple_rnn(ctx):
+    """Embedding(V+1, 32) -> tanh RNN(32, 32) -> h_L -> Linear(32, 1) on the last 500 words."""
+    return _sequence(ctx, "imdb-rnn", "rnn")
+
+
+def lstm(ctx):
+    """Embedding(V+1, 32) -> LSTM(32, 32) -> h_L -> Linear(32, 1) on the last 500 words."""
+    return _sequence(ctx, "imdb-lstm", "lstm")

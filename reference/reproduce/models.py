@@ -1,0 +1,105 @@
+"""The torch models of ISLP's chapter-10 lab, as used by ``deepgrade reproduce``.
+
+Shapes: N batch, V vocabulary (bag-of-words columns), L sequence length or lag, p series,
+m embedding size, K hidden units. Every model returns a score of shape (N,): a logit for the
+IMDb classifiers, a prediction of standardized log volume for NYSE.
+
+- ``BowMLP``: x (N, V) binary bag-of-words -> Linear(V, 16) -> ReLU -> Linear(16, 16) -> ReLU
+  -> Linear(16, 1). The first layer also accepts the sparse form (indices, offsets) of a batch
+  and then computes the same x W^T + b as a sum of the weight columns of the words present
+  (``embedding_bag``), which avoids building (N, V) dense batches.
+- ``SequenceClassifier``: ids (N, L) -> Embedding(V+1, m) -> LSTM(m, K) or tanh RNN(m, K) ->
+  h_L -> Linear(K, 1). Id 0 is the front padding (see ``reference.data``).
+- ``NyseRNN``: Z (N, L, p=3) -> RNN(3, 12) -> h_L -> Dropout(0.1) -> Linear(12, 1).
+- ``NonlinearAR``: F (N, 20) -> Linear(20, 32) -> ReLU -> Dropout(0.5) -> Linear(32, 1).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F_
+
+
+class SparseBinaryLinear(nn.Linear):
+    """``nn.Linear(V, K)`` (same parameters and initialization) that also takes sparse batches.
+
+    ``forward(x)`` with x a dense (N, V) tensor is ``nn.Linear``; with x = (indices, offsets)
+    (CSR columns of N binary rows, ``offsets`` (N,) the start of each row in ``indices``), it is
+    the same product computed as sum_{j in row} W[:, j] + b.
+    """
+
+    def forward(self, x):
+        if isinstance(x, torch.Tensor):
+            return super().forward(x)
+        indices, offsets = x
+        return F_.embedding_bag(indices, self.weight.t().contiguous(), offsets, mode="sum") + self.bias
+
+
+class BowMLP(nn.Module):
+    """ISLP's IMDb network: V -> K -> ReLU -> K -> ReLU -> 1 (V = 10,000, K = 16)."""
+
+    def __init__(self, V=10_000, K=16):
+        super().__init__()
+        self.hidden1 = SparseBinaryLinear(V, K)
+        self.hidden2 = nn.Linear(K, K)
+        self.output = nn.Linear(K, 1)
+
+    def forward(self, x):
+        """x: (N, V) dense or (indices, offsets) sparse binary rows -> logits (N,)."""
+        h = torch.relu(self.hidden1(x))
+        h = torch.relu(self.hidden2(h))
+        return self.output(h).squeeze(1)
+
+
+class SequenceClassifier(nn.Module):
+    """Embedding(V+1, m) -> LSTM or tanh RNN with K units -> last hidden state -> Linear(K, 1)."""
+
+    def __init__(self, V=10_000, m=32, K=32, cell="lstm"):
+        super().__init__()
+        if cell not in ("lstm", "rnn"):
+            raise ValueError(f"cell is {cell!r}; expected 'lstm' or 'rnn'")
+        self.cell = cell
+        self.embedding = nn.Embedding(V + 1, m)
+        rnn = nn.LSTM if cell == "lstm" else nn.RNN
+        self.rnn = rnn(m, K, batch_first=True)
+        self.output = nn.Linear(K, 1)
+
+    def embed(self, ids):
+        """ids: (N, L) integers in [0, V] -> x: (N, L, m)."""
+        return self.embedding(ids)
+
+    def forward_embedded(self, x):
+        """x: (N, L, m) embedded sequences -> logits (N,); used by the vanishing-gradient plot."""
+        return self.output(self.rnn(x)[0][:, -1]).squeeze(1)
+
+    def forward(self, ids):
+        """ids: (N, L) -> logits (N,)."""
+        return self.forward_embedded(self.embed(ids))
+
+
+class NyseRNN(nn.Module):
+    """ISLP's NYSE RNN: RNN(p, K) over the L lags -> Dropout(phi) on h_L -> Linear(K, 1)."""
+
+    def __init__(self, p=3, K=12, phi=0.1):
+        super().__init__()
+        self.rnn = nn.RNN(p, K, batch_first=True)
+        self.dropout = nn.Dropout(phi)
+        self.output = nn.Linear(K, 1)
+
+    def forward(self, Z):
+        """Z: (N, L, p) lagged series, oldest first -> predictions (N,)."""
+        h = self.rnn(Z)[0][:, -1]
+        return self.output(self.dropout(h)).squeeze(1)
+
+
+class NonlinearAR(nn.Module):
+    """ISLP's nonlinear AR: Linear(q, K) -> ReLU -> Dropout(phi) -> Linear(K, 1), q = 15 lags + 5 days."""
+
+    def __init__(self, q=20, K=32, phi=0.5):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(q, K), nn.ReLU(), nn.Dropout(phi), nn.Linear(K, 1))
+
+    def forward(self, F):
+        """F: (N, q) flattened lags and weekday dummies -> predictions (N,)."""
+        return self.net(F).squeeze(1)

@@ -101,7 +101,7 @@ def _load_notebook(path: Path, text: str) -> Submission:
             nbformat.validate(nb)
         except Exception as exc:
             notes.append(f"the notebook does not follow the nbformat schema ({str(exc).splitlines()[0][:200]}); grading it anyway")
-    cells = []
+    cells, skipped = [], []
     for index, cell in enumerate(nb.cells):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -114,12 +114,13 @@ def _load_notebook(path: Path, text: str) -> Submission:
         metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         tags = metadata.get("tags") or []
         if isinstance(tags, list) and SKIP_TAG in tags:
-            notes.append(f"cell {index}: tagged {SKIP_TAG}, not run")
+            skipped.append(index)
             continue
         source, cell_notes = neutralize(source)
         notes.extend(f"cell {index}: {note}" for note in cell_notes)
         if source.strip():
             cells.append(Cell(index, source))
+    notes.extend(_skipped_note(skipped))
     if not cells:
         notes.append("the notebook has no code cells to run")
     metadata = dict(nb.metadata) if isinstance(nb.get("metadata"), dict) else {}
@@ -136,15 +137,24 @@ def _load_script(path: Path, text: str) -> Submission:
             chunks[-1][1].append(line)
     if len(chunks) > 1 and not "".join(chunks[0][1]).strip():
         chunks = chunks[1:]
-    cells, notes = [], []
+    cells, notes, skipped = [], [], []
     for index, (header, lines) in enumerate(chunks):
         header = header.strip()
         if header.startswith(("[markdown]", "[md]")):
             continue
         if SKIP_TAG in header and "tags" in header:
-            notes.append(f"cell {index}: tagged {SKIP_TAG}, not run")
+            skipped.append(index)
             continue
         source = "".join(lines)
         if source.strip():
             cells.append(Cell(index, source))
+    notes.extend(_skipped_note(skipped))
     return Submission(path, cells, {}, notes)
+
+
+def _skipped_note(indices: list[int]) -> list[str]:
+    """One note for all cells tagged skip-grading (self-checks, demonstrations)."""
+    if not indices:
+        return []
+    word = "cell" if len(indices) == 1 else "cells"
+    return [f"{word} {', '.join(map(str, indices))}: tagged {SKIP_TAG}, not run"]

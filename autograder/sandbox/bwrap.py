@@ -23,6 +23,7 @@ from pathlib import Path
 
 HIDDEN_ALWAYS = ("/root", "/home", "/run", "/srv", "/mnt", "/media")
 INNER_PACKAGE_PARENT = "/tmp/.deepgrade"
+INNER_TMP_FALLBACK = "/tmp/.deepgrade-tmp"  # a child's private tmp when /tmp holds the venv
 
 
 def find_bwrap() -> str | None:
@@ -100,6 +101,7 @@ def command(bwrap: str, *, hide, reveal, package_dir: str, env: dict, as_root: b
     for path in rehidden:
         argv += _hide_args(path)
     argv += ["--ro-bind", package_dir, f"{INNER_PACKAGE_PARENT}/{os.path.basename(package_dir)}"]
+    argv += ["--perms", "0755", "--dir", INNER_TMP_FALLBACK]
     argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     argv += ["--die-with-parent", "--new-session", "--clearenv", "--chdir", "/tmp", "--cap-drop", "ALL"]
     if as_root:

@@ -283,10 +283,11 @@ def main(sock: socket.socket, out_w: int, request: dict, settings: dict, info: d
     """Run in B (see limits.py) until the grader hangs up; never returns."""
     code = 0
     try:
-        info = limits.protect_child(info, settings["tmp_bytes"], settings["rlimits"], settings["drop_uid"])
+        info = limits.protect_child(info, settings["tmp_bytes"], settings["rlimits"], settings["drop_uid"],
+                                     settings.get("keep", ()), settings.get("tmp_fallback"))
         _wire_fds(sock, out_w)
         if info["private_tmp"]:
-            os.environ["HOME"] = os.environ["TMPDIR"] = "/tmp"
+            os.environ["HOME"] = os.environ["TMPDIR"] = info["tmp_dir"]
         os.chdir(os.environ.get("TMPDIR") or settings["workdir"])
         Child(sock, str(request["module"]), settings).serve(info)
     except BaseException:

@@ -140,7 +140,20 @@ def set_rlimits(limits: dict) -> bool:
     return ok
 
 
-def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None) -> dict:
+def private_tmp_target(keep, fallback: str | None) -> str:
+    """Where the child's private tmpfs goes: /tmp, unless that would shadow something in ``keep``.
+
+    A virtual environment (or Python) that lives under /tmp must stay visible; the child
+    then gets its private tmpfs on ``fallback`` (a directory the sandbox made for it) and
+    TMPDIR/HOME point there, while /tmp itself stays the sandbox's root-owned tmpfs.
+    """
+    if fallback and any(k.startswith("/tmp/") for k in keep):
+        return fallback
+    return "/tmp"
+
+
+def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None,
+                  keep=(), fallback: str | None = None) -> dict:
     """In B, before any student code: private tmp, then no privileges, then rlimits."""
     info = dict(info)
     info["not_dumpable"] = prctl(PR_SET_DUMPABLE, 0)
@@ -149,7 +162,8 @@ def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None) -> 
             os.setsid()  # at least a process group the grader can kill at once
         except OSError:
             pass
-    info["private_tmp"] = info["user_namespace"] and _private_tmpfs("/tmp", tmp_bytes)
+    info["tmp_dir"] = private_tmp_target(keep, fallback)
+    info["private_tmp"] = info["user_namespace"] and _private_tmpfs(info["tmp_dir"], tmp_bytes)
     if info["private_tmp"]:
         _private_tmpfs("/dev/shm", tmp_bytes)
     drop_bounding_set()

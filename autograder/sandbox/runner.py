@@ -120,6 +120,10 @@ class Sandbox:
         env = dict(CHILD_ENV, HOME="/tmp" if path else str(self._tmp / "work"), TMPDIR="/tmp" if path else str(self._tmp / "work"))
         settings = {
             "site": site_dirs,
+            # a venv or Python under /tmp must not be shadowed by a child's private /tmp
+            "keep": sorted({os.path.realpath(d) for d in site_dirs + prefixes
+                            if os.path.realpath(d).startswith("/tmp/")}),
+            "tmp_fallback": bwrap.INNER_TMP_FALLBACK if path else str(self._tmp / "work"),
             "env": env,
             "torch": c.torch,
             "preload": list(c.preload),

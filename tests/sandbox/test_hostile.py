@@ -37,6 +37,9 @@ def write(path):
     except OSError as e:
         return type(e).__name__
 
+def tmpdir():
+    return os.environ["TMPDIR"]  # /tmp, or the sandbox's own dir when the venv lives under /tmp
+
 def status(field):
     for line in open("/proc/self/status"):
         if line.startswith(field + ":"):
@@ -111,14 +114,18 @@ def test_writes_outside_the_private_tmp_fail(sandbox, probes):
     needs_bwrap(sandbox)
     for path in [REPO / "results.json", "/etc/deepgrade", "/usr/results.json", Path.cwd() / "grade.txt"]:
         assert probes.call("write", str(path)) in ("PermissionError", "OSError", "FileNotFoundError"), path
-    assert probes.call("write", "/tmp/scratch.txt") == "written"
+    assert probes.call("write", probes.call("tmpdir") + "/scratch.txt") == "written"
     assert not (REPO / "results.json").exists()
 
 
 def test_private_tmp_is_not_shared_between_submissions(sandbox, script, probes):
-    assert probes.call("write", "/tmp/planted.py") == "written"
+    tmp = probes.call("tmpdir")
+    assert probes.call("write", tmp + "/planted.py") == "written"
     with sandbox.start(script(PROBES, name="next.py")) as other:
-        assert other.call("listing", "/tmp") == []
+        assert other.call("listing", tmp) == []
+        assert other.call("write", "/tmp/planted.py") in ("written", "PermissionError")
+    with sandbox.start(script(PROBES, name="third.py")) as third:
+        assert "planted.py" not in third.call("listing", "/tmp")
 
 
 def test_no_network(sandbox, script):

@@ -38,20 +38,32 @@ CONCEPTS = ("concept_bow_loses", "concept_rnn_vs_bow", "concept_snr", "concept_d
             "concept_saddle")
 N_OPTIONS = 4
 
-# The values each parameter may take, per assignment (a parameter with one value does not vary).
+# The values each parameter may take, per assignment (a parameter with one value does not vary). Every
+# assignment has at least ~1e5 variants, so 50 students are pairwise distinct with probability > 98%
+# (the birthday bound 1 - 50 * 49 / (2 * size)); every parameter is one the student sees and uses: a model
+# setting, or a size of the public checks and demonstrations stated in the notebook's variant table.
 SPACES: dict[str, dict[str, tuple]] = {
     "bow": {  # words of the toy corpus (autograder/generate/toy_corpus.py), which has 62 distinct words
-        "vocab_size": tuple(range(20, 61, 5)),
+        "vocab_size": tuple(range(20, 61)),
         "negator": ("not", "never", "hardly"),
-        "adjective": ("good", "great", "fun", "moving", "clever", "funny", "bad", "dull", "boring", "awful"),
-        "extra_word": ("movie", "plot", "acting", "cast", "story", "script", "music", "scene", "camera",
-                       "villain", "sequel", "popcorn", "budget", "ticket"),
+        "adjective": ("good", "great", "fun", "moving", "clever", "funny", "charming", "superb",
+                      "bad", "dull", "boring", "awful", "clumsy", "tedious", "weak", "bland"),
+        "extra_word": ("movie", "film", "plot", "acting", "story", "cast", "script", "ending", "music", "scene",
+                       "director", "pace", "dialogue", "camera", "villain", "soundtrack", "sequel", "budget",
+                       "cameo", "costumes", "subtitles", "popcorn",  # in the corpus; the rest are not
+                       "ticket", "trailer", "poster", "theater", "critic", "audience"),
+        "check_max_words": (3, 4, 5, 6, 7),  # max_words of the public check on 9 short documents
     },
     "rnn": {
         "activation": ("tanh", "relu"),
-        "N": (2, 3, 4, 5), "L": (3, 4, 5, 6), "p": (2, 3, 4, 5), "K": (3, 4, 5, 6),
+        "N": tuple(range(2, 9)), "L": tuple(range(3, 10)), "p": tuple(range(2, 9)), "K": tuple(range(3, 10)),
+        "V": tuple(range(6, 13)), "m": tuple(range(2, 7)),  # the embedding check: V words, m dimensions
     },
-    "lstm": {"N": (2, 3, 4, 5), "L": (3, 4, 5, 6), "p": (2, 3, 4, 5), "K": (2, 3, 4, 5)},
+    "lstm": {
+        "N": tuple(range(2, 9)), "L": tuple(range(3, 10)), "p": tuple(range(2, 9)), "K": tuple(range(2, 9)),
+        "demo_L": tuple(range(25, 61, 5)),  # sequence length of the long-sequence demonstration
+        "forget_bias": _grid(2.0, 4.0, 0.25),  # the demonstration's open forget gate: b_f = +forget_bias
+    },
     "ar": {
         "L": (3, 4, 5, 6, 7),
         "features": (
@@ -61,13 +73,20 @@ SPACES: dict[str, dict[str, tuple]] = {
             ("DJ_return", "log_volume", "log_volatility"),
         ),
         "day_of_week": (False, True),
+        "T": tuple(range(12, 31)), "p": (2, 3, 4, 5),  # the toy series (T, p) of the lag-tensor checks
+        "N": tuple(range(12, 31)), "q": (3, 4, 5, 6),  # the design matrix (N, q) of the OLS and R^2 checks
     },
     "sgd": {
-        "rho": (0.01, 0.02, 0.03, 0.05, 0.08),
-        "batch_size": (8, 16, 32, 64),
-        "patience": (2, 3, 4, 5, 6),
+        "rho": _grid(0.01, 0.08, 0.002),
+        "batch_size": tuple(range(4, 65, 2)),
+        "patience": tuple(range(2, 11)),
+        "N": tuple(range(80, 201, 10)), "q": (3, 4, 5, 6),  # the least-squares problem of the sgd check
     },
-    "dropout": {"phi": _grid(0.1, 0.6, 0.05)},
+    "dropout": {
+        "phi": _grid(0.05, 0.6, 0.01),
+        "N": tuple(range(100, 301, 10)), "p": tuple(range(20, 61, 2)),  # the input (N, p) of the checks
+        "units": tuple(range(3, 9)),  # units of the expected-value demonstration
+    },
     "quiz": {
         "x": _grid(-2.0, 2.0, 0.1, skip_zero=True),
         "y": _grid(-1.0, 2.0, 0.1),

@@ -71,6 +71,7 @@
 # | lag $L$ | **4** |
 # | lagged series (features) | **log_volume** |
 # | day-of-week dummies of the target day | **no** |
+# | sizes used in the checks | toy series $T = 19$ days, $p = 5$ series; OLS on $N = 16$ rows, $q = 4$ columns |
 #
 # Your functions are general (`lag_tensor(data, L)` works for any $L$); question 3 asks for the test
 # $R^2$ of *your* model.

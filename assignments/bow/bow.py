@@ -62,11 +62,12 @@
 # | | |
 # |---|---|
 # | student | `demo` |
-# | vocabulary size $V$ (`max_words`) | **30** |
-# | probe sentence A | "hardly funny" |
-# | probe sentence B | "funny hardly" |
-# | probe sentence C | "hardly funny funny" |
-# | probe sentence D | "hardly funny music" |
+# | vocabulary size $V$ (`max_words`) | **23** |
+# | `max_words` of the check on 9 short documents | **3** |
+# | probe sentence A | "hardly moving" |
+# | probe sentence B | "moving hardly" |
+# | probe sentence C | "hardly moving moving" |
+# | probe sentence D | "hardly moving script" |
 
 # %% tags=["given"]
 # Given code: imports and helpers from deepgrade's reference. Run this cell; do not change it.
@@ -397,14 +398,14 @@ check("bow_encode")
 # %% [markdown]
 # ## The lasso path on the toy corpus
 #
-# Not graded. Your vocabulary ($V = 30$) and encoding feed the given `lasso_logistic_path`
+# Not graded. Your vocabulary ($V = 23$) and encoding feed the given `lasso_logistic_path`
 # (scikit-learn's liblinear solver with $C = 1/\lambda$) over a grid of $\lambda$ values, from the largest
 # (every $\beta_j = 0$) down. Watch the number of words in the model and the validation accuracy.
 
 # %% tags=["skip-grading"]
 texts, labels = toy_reviews()
 tokens = [tokenize(t) for t in texts]
-vocab = build_vocabulary(tokens[:400], 30)
+vocab = build_vocabulary(tokens[:400], 23)
 X_train, X_val = bow_encode(tokens[:400], vocab), bow_encode(tokens[400:], vocab)
 y_train, y_val = labels[:400], labels[400:]
 lambdas = lambda_grid(X_train, y_train, n=12, ratio=1e-3)
@@ -420,20 +421,20 @@ print("most positive:", [words[j] for j in order[::-1][:5]])
 # %% [markdown]
 # ## 3. What bag-of-words cannot see (2 points)
 #
-# Encode your four probe sentences with **your** vocabulary of the toy corpus ($V = 30$, built from
+# Encode your four probe sentences with **your** vocabulary of the toy corpus ($V = 23$, built from
 # all 600 reviews) and `binary=True`:
 #
-# - A: "hardly funny"
-# - B: "funny hardly"
-# - C: "hardly funny funny"
-# - D: "hardly funny music"
+# - A: "hardly moving"
+# - B: "moving hardly"
+# - C: "hardly moving moving"
+# - D: "hardly moving script"
 #
 # Which of B, C and D get exactly the same row as A? Answer with a list of letters, e.g. `["B"]`, or `[]` if
 # none. Then think about why: what does the representation keep, and what does it lose?
 
 # %% tags=["skip-grading"]
-vocab_all = build_vocabulary([tokenize(t) for t in texts], 30)
-probes = {'A': 'hardly funny', 'B': 'funny hardly', 'C': 'hardly funny funny', 'D': 'hardly funny music'}
+vocab_all = build_vocabulary([tokenize(t) for t in texts], 23)
+probes = {'A': 'hardly moving', 'B': 'moving hardly', 'C': 'hardly moving moving', 'D': 'hardly moving script'}
 rows = bow_encode([tokenize(s) for s in probes.values()], vocab_all).toarray()
 for (k, s), row in zip(probes.items(), rows):
     print(k, f"{s!r:32}", "words in the vocabulary:", [w for w in sorted(vocab_all, key=vocab_all.get) if row[vocab_all[w]]])

@@ -40,13 +40,22 @@ class CheckFailed(Exception):
 # ---------------------------------------------------------------- public data
 
 
-def load_public(folder: Path | None = None) -> dict:
-    """The ``*_public.json`` beside this file (or in ``folder``, or the working directory)."""
+def load_public(folder: Path | None = None, assignment: str | None = None, name: str | None = None) -> dict:
+    """The ``*_public.json`` beside this file (or in ``folder``, or the working directory).
+
+    Where one folder holds several assignments, ``<assignment>_public.json`` is taken, else the one
+    that has a check or question called ``name``.
+    """
     places = [folder] if folder is not None else [HERE, Path.cwd()]
     for place in places:
         found = sorted(Path(place).glob("*_public.json"))
-        if found:
-            return json.loads(found[0].read_text(encoding="utf-8"))
+        if assignment is not None and Path(place, f"{assignment}_public.json") in found:
+            found = [Path(place, f"{assignment}_public.json")]
+        publics = [json.loads(p.read_text(encoding="utf-8")) for p in found]
+        if name is not None and len(publics) > 1:
+            publics = [p for p in publics if name in p["checks"] or name in p.get("questions", {})] or publics
+        if publics:
+            return publics[0]
     raise FileNotFoundError(f"no *_public.json in {', '.join(str(p) for p in places)}: "
                             "keep the files of your assignment folder together")
 
@@ -317,6 +326,13 @@ def _caller_namespace() -> dict:
     return frame.f_globals
 
 
+def _stub_name(exc: BaseException, namespace: dict) -> str | None:
+    """The notebook function whose body raised ``exc`` (a stub still to write), if there is one."""
+    frames = [t for t in traceback.extract_tb(exc.__traceback__) if t.filename != __file__]
+    name = frames[-1].name if frames else None
+    return name if callable(namespace.get(name)) else None
+
+
 def run_checks(names: list[str], namespace: dict, public: dict, out=None) -> tuple[int, int]:
     """Run the checks of ``names`` (checks, questions or answers); print one line each."""
     out = out or sys.stdout
@@ -327,15 +343,17 @@ def run_checks(names: list[str], namespace: dict, public: dict, out=None) -> tup
             title = spec.get("title", name)
             try:
                 KINDS[spec["kind"]](namespace, spec)
-            except NotImplementedError:
-                print(f"TODO  {title}: not written yet (it raises NotImplementedError)", file=out)
-                raise NotImplementedError(f"{name} is not written yet: fill in its body, run its cell, "
+            except NotImplementedError as exc:
+                stub = _stub_name(exc, namespace) or name
+                needs = "not written yet" if stub == name else f"needs {stub}, which is not written yet"
+                print(f"TODO  {title}: {needs} (it raises NotImplementedError)", file=out)
+                raise NotImplementedError(f"{stub} is not written yet: fill in its body, run its cell, "
                                           "then run this check again") from None
             except CheckFailed as exc:
                 print(f"FAIL  {title}\n      {exc}", file=out)
                 if spec.get("hint"):
                     print(f"      hint: {spec['hint']}", file=out)
-            except Exception as exc:  # the student's code raised
+            except (Exception, SystemExit) as exc:  # the student's code raised (or called sys.exit)
                 tb = traceback.extract_tb(exc.__traceback__)
                 where = next((f"line {t.lineno} of {t.name}" for t in reversed(tb)
                               if t.filename != __file__ and "deepgrade_gradcheck" not in t.filename), "")
@@ -367,7 +385,7 @@ def check(name: str | None = None, namespace: dict | None = None) -> bool:
     Returns True when every check passed.
     """
     namespace = namespace if namespace is not None else _caller_namespace()
-    public = load_public()
+    public = load_public(name=name)
     passed, total = run_checks(_expand(public, name), namespace, public)
     print(f"{passed}/{total} public checks passed" + ("" if passed == total else
           " -- fix the first failure first; later ones often follow from it"))
@@ -383,14 +401,24 @@ _MAGIC = re.compile(r"^\s*[%!]")
 
 def code_cells(path: Path) -> list[tuple[str, list[str]]]:
     """(source, tags) of each code cell of a notebook (.ipynb) or a percent script (.py)."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if path.suffix == ".ipynb":
-        nb = json.loads(text)
+        try:
+            nb = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} is not a notebook: its JSON is broken ({exc})") from None
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells", []), list) \
+                or not all(isinstance(c, dict) for c in nb.get("cells", [])):
+            raise ValueError(f"{path} is not a notebook: expected a JSON object with a list of cells")
         cells = []
         for c in nb.get("cells", []):
             if c.get("cell_type") == "code":
                 src = c.get("source", "")
-                cells.append(("".join(src) if isinstance(src, list) else src, c.get("metadata", {}).get("tags", [])))
+                meta = c.get("metadata") if isinstance(c.get("metadata"), dict) else {}
+                cells.append(("".join(src) if isinstance(src, list) else str(src), meta.get("tags", [])))
         return cells
     cells, current = [], None
     for line in text.split("\n"):
@@ -412,13 +440,20 @@ def run_file(path: str | Path, out=None) -> bool:
     out = out or sys.stdout
     path = Path(path)
     folder = path if path.is_dir() else path.parent
-    public = load_public(folder)
+    several = sorted(p.name[: -len("_public.json")] for p in folder.glob("*_public.json"))
+    if path.is_dir() and len(several) > 1:
+        raise ValueError(f"{folder} holds several assignments ({', '.join(several)}): name the notebook to check")
+    public = load_public(folder, assignment=None if path.is_dir() else path.stem)
+    note = ""
     if path.is_dir():
         stem = public["assignment"]
-        path = next((p for p in (path / f"{stem}.ipynb", path / f"{stem}.py") if p.exists()), None)
-        if path is None:
+        found = [p for p in (path / f"{stem}.ipynb", path / f"{stem}.py") if p.exists()]
+        if not found:
             raise FileNotFoundError(f"no {stem}.ipynb or {stem}.py in {folder}")
-    print(f"checking {path}", file=out)
+        path = max(found, key=lambda p: p.stat().st_mtime)  # the one you worked in (the notebook on a tie)
+        if len(found) == 2:
+            note = f" (the more recently saved of {stem}.ipynb and {stem}.py; name a file to check the other)"
+    print(f"checking {path}{note}", file=out)
     namespace = {"__name__": "__deepgrade_check__"}
     for i, (source, tags) in enumerate(code_cells(path), 1):
         if SKIP_TAG in tags:
@@ -428,7 +463,7 @@ def run_file(path: str | Path, out=None) -> bool:
             exec(compile(source, f"<cell {i}>", "exec"), namespace)
         except NotImplementedError:
             pass  # a stub answer cell; its checks will say so
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a cell's sys.exit() must not end the check as a pass
             print(f"cell {i} raised {type(exc).__name__}: {exc}", file=out)
     passed = total = 0
     for name in public["checks"]:

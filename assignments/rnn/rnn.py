@@ -70,7 +70,7 @@
 # |---|---|
 # | student | `demo` |
 # | activation $g$ | **relu**: $g(z) = \mathrm{ReLU}(z)$ |
-# | sizes used in the checks | $N = 3$ sequences, length $L = 5$, $p = 2$ inputs, $K = 6$ hidden units |
+# | sizes used in the checks | $N = 7$ sequences, length $L = 7$, $p = 4$ inputs, $K = 8$ hidden units; the embedding check: $V = 7$ words, $m = 5$ dimensions |
 #
 # Your activation is fixed: `rnn_step_forward` and `rnn_forward` have **no** `activation` argument;
 # they always use relu.
@@ -503,7 +503,7 @@ check("readout_backward")
 
 # %% tags=["skip-grading"]
 rng = np.random.default_rng(0)
-N, L, V, m, K = 3, 40, 50, 8, 6
+N, L, V, m, K = 7, 40, 50, 8, 8
 idx = rng.integers(0, V, size=(N, L))
 E = rng.normal(0, 1, (V, m))
 W, U, b = rng.normal(0, 0.3, (m, K)), rng.normal(0, 0.3, (K, K)), np.zeros(K)

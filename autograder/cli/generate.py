@@ -47,9 +47,15 @@ def command(assignment, student, roster, out, solutions, force, secret_file, dem
     from autograder.generate.roster import RosterError, read_roster
     from autograder.variants import check_student_id
 
-    secret = resolve_secret(secret_file, demo)
     out_dir = Path(out)
     sol_dir = Path(solutions) if solutions else None
+    if sol_dir is not None:
+        a, b = out_dir.resolve(), sol_dir.resolve()
+        if a == b or a in b.parents or b in a.parents:
+            raise click.BadParameter(f"{sol_dir} and --out {out_dir} overlap; solution versions must go to a "
+                                     "folder apart from the student bundles, or students would receive them",
+                                     param_hint="--solutions")
+    secret = resolve_secret(secret_file, demo)
     if student is not None:
         try:
             check_student_id(student)

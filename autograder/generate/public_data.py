@@ -13,7 +13,8 @@ WORDS = ("plot", "good", "not", "bad", "film", "the", "fun", "dull")
 
 def answer_checks(assignment_id: str) -> dict:
     """Format checks (never correctness) of every question with blanks."""
-    return {q.name: [answers_check(f"{q.name}: {', '.join(q.blanks)} are answered in the right format",
+    return {q.name: [answers_check(f"{q.name}: {', '.join(q.blanks)} {'is' if len(q.blanks) == 1 else 'are'} "
+                                   "answered in the right format",
                                    {b: blank_form(b) for b in q.blanks})]
             for q in load_manifest(assignment_id).questions if q.blanks}
 
@@ -27,13 +28,13 @@ def bow_checks(variant: dict) -> dict:
     docs[3] = []  # an empty review
     texts, _ = toy_reviews()
     corpus = [bow.tokenize(t) for t in texts]
-    V = variant["vocab_size"]
-    small = bow.build_vocabulary(docs, 5)
+    V, k = variant["vocab_size"], variant["check_max_words"]
+    small = bow.build_vocabulary(docs, k)
     hint_vocab = "count every word over all documents; sort by count (descending), then alphabetically"
     hint_enc = "one row per document, one column per vocabulary word; ignore words outside the vocabulary"
     vocab_checks = [
-        value_check("build_vocabulary: 9 short documents, max_words=5 (ties!)",
-                    call("build_vocabulary", docs, 5), [out("vocab", small, kind="dict")], hint_vocab),
+        value_check(f"build_vocabulary: 9 short documents, max_words={k} (mind the ties)",
+                    call("build_vocabulary", docs, k), [out("vocab", small, kind="dict")], hint_vocab),
         value_check(f"build_vocabulary: the toy corpus, max_words={V}",
                     call("build_vocabulary", corpus, V),
                     [out("vocab", bow.build_vocabulary(corpus, V), kind="dict")], hint_vocab),
@@ -49,23 +50,23 @@ def bow_checks(variant: dict) -> dict:
 def ar_checks(variant: dict) -> dict:
     from reference import ar
 
-    L = variant["L"]
+    L, T, p, N, q = (variant[k] for k in ("L", "T", "p", "N", "q"))
     rng = rng_for("ar", 0)
-    data = rng.normal(size=(L + 9, 3))
-    X, y = rng.normal(size=(15, 4)), rng.normal(size=15)
+    data = rng.normal(size=(T, p))
+    X, y = rng.normal(size=(N, q)), rng.normal(size=N)
     X[:, 0] = 1.0
-    yhat = y + rng.normal(0, 0.5, size=15)
+    yhat = y + rng.normal(0, 0.5, size=N)
     return {
-        "lag_tensor": [value_check(f"lag_tensor: T={L + 9}, p=3, L={L}", call("lag_tensor", data, L),
+        "lag_tensor": [value_check(f"lag_tensor: T={T}, p={p}, L={L}", call("lag_tensor", data, L),
                                    [out("Z", ar.lag_tensor(data, L))],
                                    "Z[j] holds rows j, ..., j+L-1 of data (oldest first); its target is row j+L")],
-        "ar_design_matrix": [value_check(f"ar_design_matrix: T={L + 9}, p=3, L={L}",
+        "ar_design_matrix": [value_check(f"ar_design_matrix: T={T}, p={p}, L={L}",
                                          call("ar_design_matrix", data, L),
                                          [out("X", ar.ar_design_matrix(data, L))],
                                          "a column of ones, then lag_tensor(data, L) flattened per row")],
-        "fit_ols": [value_check("fit_ols: N=15, q=4", call("fit_ols", X, y), [out("beta", ar.fit_ols(X, y))],
+        "fit_ols": [value_check(f"fit_ols: N={N}, q={q}", call("fit_ols", X, y), [out("beta", ar.fit_ols(X, y))],
                                 "least squares: np.linalg.lstsq(X, y, rcond=None)[0]")],
-        "r_squared": [value_check("r_squared: N=15", call("r_squared", y, yhat),
+        "r_squared": [value_check(f"r_squared: N={N}", call("r_squared", y, yhat),
                                   [out("R2", ar.r_squared(y, yhat), kind="scalar")],
                                   "1 - RSS/TSS with TSS around the mean of y")],
         **answer_checks("ar"),
@@ -75,14 +76,15 @@ def ar_checks(variant: dict) -> dict:
 def sgd_checks(variant: dict) -> dict:
     from reference import sgd
 
-    rho, B, patience = variant["rho"], variant["batch_size"], variant["patience"]
+    rho, B, patience, N, q = (variant[k] for k in ("rho", "batch_size", "patience", "N", "q"))
     rng = rng_for("sgd", 0)
     theta, grad = rng.normal(size=5), rng.normal(size=5)
     n = 3 * B + B // 2 + 1  # the last batch is short
-    X = rng.normal(size=(120, 4))
-    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + rng.normal(size=120)
-    Xv = rng.normal(size=(40, 4))
-    yv = Xv @ np.array([1.0, -2.0, 0.5, 0.0]) + rng.normal(size=40)
+    coef = np.resize([1.0, -2.0, 0.5, 0.0], q)  # the true coefficients: (q,)
+    X = rng.normal(size=(N, q))
+    y = X @ coef + rng.normal(size=N)
+    Xv = rng.normal(size=(40, q))
+    yv = Xv @ coef + rng.normal(size=40)
     seed = int(rng.integers(2**31))
     kwargs = dict(loss="squared", rho=rho, epochs=40, batch_size=B, X_val=Xv, y_val=yv, patience=patience)
     ref = sgd.sgd(X, y, rng=np.random.default_rng(seed), **kwargs)
@@ -97,7 +99,7 @@ def sgd_checks(variant: dict) -> dict:
             "call": call("minibatch_indices", n, B, {"rng": seed}), "n": n, "batch_size": B,
             "hint": "one rng.permutation(n), cut into consecutive pieces of batch_size"}],
         "sgd": [value_check(
-            f"sgd: least squares, N=120, q=4, rho={rho}, batch_size={B}, patience={patience}, 40 epochs",
+            f"sgd: least squares, N={N}, q={q}, rho={rho}, batch_size={B}, patience={patience}, 40 epochs",
             call("sgd", X, y, rng={"rng": seed}, **kwargs), outs,
             "each epoch: minibatch_indices(N, batch_size, rng), one gd_step per batch with the gradient on "
             "that batch; stop when the validation loss has not improved for `patience` epochs")],

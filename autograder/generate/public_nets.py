@@ -54,7 +54,7 @@ def rnn_checks(variant: dict) -> dict:
     W, U = rng.normal(0, 0.6, (p, K)), rng.normal(0, 0.4, (K, K))
     b, h0 = rng.normal(0, 0.3, K), rng.normal(0, 0.5, (N, K))
     x, X = rng.normal(size=(N, p)), rng.normal(size=(N, L, p))
-    V, m = 7, p
+    V, m = variant["V"], variant["m"]
     idx = rng.integers(0, V, size=(N, L))
     idx[0, 0] = idx[-1, -1]  # a repeated word: its gradients must add up
     E = rng.normal(size=(V, m))
@@ -113,11 +113,11 @@ def lstm_checks(variant: dict) -> dict:
 def dropout_checks(variant: dict) -> dict:
     from reference import activations
 
-    phi = variant["phi"]
+    phi, N, p = variant["phi"], variant["N"], variant["p"]
     rng = rng_for("dropout", 0)
-    x = rng.normal(size=(200, 50)) + 3.0  # no exact zeros, so a dropped unit is visible
+    x = rng.normal(size=(N, p)) + 3.0  # no exact zeros, so a dropped unit is visible
     spec = {"kind": "dropout", "title": f"dropout_forward with phi = {phi}: each output 0 or x / (1 - phi), "
-            "drop rate, train=False", "forward": "dropout_forward", "backward": None,
+            f"drop rate, train=False (x: ({N}, {p}))", "forward": "dropout_forward", "backward": None,
             "phi": phi, "x": enc(x), "dout": enc(rng.normal(size=x.shape)), "seed": int(rng.integers(2**31)),
             "hint": "phi is the probability of DROPPING a unit; keep a unit where rng.random(x.shape) >= phi "
                     "and scale kept units by 1 / (1 - phi); with train=False return x unchanged"}

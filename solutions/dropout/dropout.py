@@ -64,7 +64,8 @@
 # | | |
 # |---|---|
 # | student | `demo` |
-# | dropout probability $\phi$ | **0.4**: in training, about 40% of the units are dropped and the others scaled by $1/(1 - 0.4) \approx 1.6667$ |
+# | dropout probability $\phi$ | **0.34**: in training, about 34% of the units are dropped and the others scaled by $1/(1 - 0.34) \approx 1.5152$ |
+# | sizes | the checks use an input $x: (180, 20)$; the demonstration 7 units |
 #
 # Your functions keep $\phi$ as an argument (`dropout_forward(x, phi, rng, train=True)`); the checks and
 # the demonstration use your $\phi$.
@@ -293,16 +294,16 @@ check("relu_backward")
 # ## Dropout keeps the expected value
 #
 # Not graded. Average many dropout draws of the same input: the mean approaches the input, and the
-# fraction of zeros approaches $\phi = 0.4$.
+# fraction of zeros approaches $\phi = 0.34$.
 
 # %% tags=["skip-grading"]
 rng = np.random.default_rng(0)
-x = np.linspace(0.5, 2.5, 5)
-draws = np.stack([dropout_forward(x, 0.4, rng)[0] for _ in range(20000)])
+x = np.linspace(0.5, 2.5, 7)
+draws = np.stack([dropout_forward(x, 0.34, rng)[0] for _ in range(20000)])
 print("x              :", x)
 print("mean of outputs:", np.round(draws.mean(axis=0), 3))
 print("fraction zero  :", round(float((draws == 0).mean()), 3))
-h, _ = relu_forward(dropout_forward(x, 0.4, rng, train=False)[0])
+h, _ = relu_forward(dropout_forward(x, 0.34, rng, train=False)[0])
 print("relu at test time:", h)
 
 # %% [markdown]

@@ -68,7 +68,8 @@
 # | | |
 # |---|---|
 # | student | `demo` |
-# | sizes used in the checks | $N = 3$ sequences, length $L = 6$, $p = 2$ inputs, $K = 2$ hidden units, so $W: (2, 8)$ and $U: (2, 8)$ |
+# | sizes used in the checks | $N = 5$ sequences, length $L = 9$, $p = 3$ inputs, $K = 8$ hidden units, so $W: (3, 32)$ and $U: (8, 32)$ |
+# | the long-sequence demonstration | length $L = 45$, forget-gate bias $\pm 2.75$ |
 
 # %% tags=["given"]
 # Given code: imports and helpers from deepgrade's reference. Run this cell; do not change it.
@@ -331,24 +332,26 @@ check("lstm_backward")
 # %% [markdown]
 # ## The gradient over long sequences
 #
-# Not graded. Backpropagate from the last hidden state of a sequence of length 40 and compare how much
-# gradient reaches early positions when the forget gate is open (bias of $f$ set to $+3$, so $f \approx 0.95$)
-# and when it is mostly closed (bias $-3$). With $f \approx 1$ the cell state carries the gradient far back.
+# Not graded. Backpropagate from the last hidden state of a sequence of length 45 and compare how
+# much gradient reaches early positions when the forget gate is open (bias of $f$ set to $+2.75$,
+# so $f \approx 0.94$) and when it is mostly closed (bias
+# $-2.75$). With $f \approx 1$ the cell state carries the gradient far back.
 
 # %% tags=["skip-grading"]
 rng = np.random.default_rng(0)
-N, L, p, K = 3, 40, 2, 2
+N, L, p, K = 5, 45, 3, 8
 X = rng.normal(size=(N, L, p))
 W, U = rng.normal(0, 0.3, (p, 4 * K)), rng.normal(0, 0.3, (K, 4 * K))
-for forget_bias in (3.0, -3.0):
+for forget_bias in (2.75, -2.75):
     b = np.zeros(4 * K)
     b[K:2 * K] = forget_bias
     H, cache = lstm_forward(X, np.zeros((N, K)), W, U, b)
     dH = np.zeros_like(H)
     dH[:, -1, :] = 1.0
     dX, dh0, dW, dU, db = lstm_backward(dH, cache)
-    print(f"forget bias {forget_bias:+.0f}: |dX| at positions 40, 30, 20, 1:",
-          " ".join(f"{np.linalg.norm(dX[:, t, :]):.1e}" for t in (39, 29, 19, 0)))
+    positions = (L - 1, (3 * L) // 4 - 1, L // 2 - 1, 0)
+    print(f"forget bias {forget_bias:+.2f}: |dX| at positions {', '.join(str(t + 1) for t in positions)}:",
+          " ".join(f"{np.linalg.norm(dX[:, t, :]):.1e}" for t in positions))
 
 # %% [markdown]
 # ## Submit

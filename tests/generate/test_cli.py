@@ -102,6 +102,10 @@ def test_roster_writes_one_folder_each(run, tmp_path):
     (b"student_id\nann\nb\xf6b\n", "not UTF-8 text: bytes that are not UTF-8 on line(s) 3"),
     ("student_id\nann\n../evil\n", "line 3: student id '../evil' is not valid"),
     ("", "no student_id column"),
+    ('student_id,name\nann,"Ann\nbob,Bob\ncid,C\n', "lines 2-4: a quoted field does not end on its line"),
+    ("student_id\nann\nAnn\n", "line 3: student_id 'Ann' differs from 'ann' (line 2) only in case"),
+    ("student_id;name\nann;A\n", "separated by semicolons"),
+    ("student_id,note\nann," + "x" * 200_000 + "\n", "line 2: not readable as CSV"),
 ])
 def test_bad_roster_writes_nothing(run, tmp_path, text, expected):
     """Is each bad roster refused with the offending rows named, and nothing written?"""
@@ -109,6 +113,25 @@ def test_bad_roster_writes_nothing(run, tmp_path, text, expected):
     assert r.exit_code != 0
     assert expected in r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_solutions_apart_from_student_bundles(run, tmp_path):
+    """Are --solutions folders that overlap --out refused (students would receive solutions), nothing written?"""
+    roster = _roster(tmp_path, "student_id\nann\n")
+    for out, sol in ((tmp_path / "o", tmp_path / "o"), (tmp_path / "o", tmp_path / "o" / "sol"),
+                     (tmp_path / "o" / "stu", tmp_path / "o")):
+        for who in (["--student", "ann"], ["--roster", roster]):
+            r = run("generate", "rnn", *who, "--out", out, "--solutions", sol, "--demo")
+            assert r.exit_code != 0 and "overlap" in r.output, r.output
+            assert not (tmp_path / "o").exists()
+
+
+def test_variant_json_is_clean_stdout(run):
+    """Is stdout of `variant --json` pure JSON (the --demo note on stderr), and a bad id an error?"""
+    r = run("variant", "rnn", "--student", "ann", "--json", "--demo")
+    assert json.loads(r.stdout) == variant("rnn", "ann", DEMO_SECRET) and "demo secret" in r.stderr
+    r = run("variant", "rnn", "--student", "a/b", "--json", "--demo")
+    assert r.exit_code != 0 and "student id 'a/b' is not valid" in r.output
 
 
 def test_roster_lists_every_bad_row(run, tmp_path):

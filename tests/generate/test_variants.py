@@ -37,16 +37,26 @@ def test_deterministic_and_json(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
 def test_fifty_students_vary(assignment):
     """Over 50 students, does every varying parameter take several values, none for (nearly) everyone,
-    and are the variants pairwise distinct wherever the variant space is large enough for that?"""
+    and are the 50 variants pairwise distinct?"""
     vs = [variant(assignment, s, SECRET) for s in STUDENTS]
     for key in varying_keys(assignment):
         counts = Counter(json.dumps(v[key], sort_keys=True) for v in vs)
         assert len(counts) >= 2, key
         assert counts.most_common(1)[0][1] <= 40, (key, counts)
-    if space_size(assignment) >= 100 * len(STUDENTS) ** 2:
-        keys = varying_keys(assignment)
-        tuples = [json.dumps([v[k] for k in keys], sort_keys=True) for v in vs]
-        assert len(set(tuples)) == len(tuples)
+    keys = varying_keys(assignment)
+    tuples = [json.dumps([v[k] for k in keys], sort_keys=True) for v in vs]
+    assert len(set(tuples)) == len(tuples), Counter(tuples).most_common(2)
+    whole = {json.dumps({k: x for k, x in v.items() if k != "student"}, sort_keys=True) for v in vs}
+    assert len(whole) == len(vs)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_space_is_large(assignment):
+    """Is every variant space large enough that 50 students collide with probability under 2%
+    (birthday bound: 50 * 49 / 2 pairs, each equal with probability 1 / size)?"""
+    pairs = len(STUDENTS) * (len(STUDENTS) - 1) / 2
+    assert pairs / space_size(assignment) < 0.02, space_size(assignment)
+    assert space_size(assignment) >= 100_000
 
 
 def test_quiz_is_pairwise_distinct_and_has_dead_relus():

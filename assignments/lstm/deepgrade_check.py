@@ -20,6 +20,7 @@ import json
 import re
 import sys
 import traceback
+import types
 from pathlib import Path
 
 import numpy as np
@@ -454,7 +455,10 @@ def run_file(path: str | Path, out=None) -> bool:
         if len(found) == 2:
             note = f" (the more recently saved of {stem}.ipynb and {stem}.py; name a file to check the other)"
     print(f"checking {path}{note}", file=out)
-    namespace = {"__name__": "__deepgrade_check__"}
+    # a real module in sys.modules: dataclasses (the sgd notebook's SGDResult) look their module up there
+    module = types.ModuleType("__deepgrade_check__")
+    sys.modules[module.__name__] = module
+    namespace = module.__dict__
     for i, (source, tags) in enumerate(code_cells(path), 1):
         if SKIP_TAG in tags:
             continue

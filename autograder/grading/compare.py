@@ -12,7 +12,9 @@ Tolerances (``tolerance_for``): an entry passes when
 
 so each entry is judged relative to its own size and, for entries near zero, to the array's scale.
 float64 results get rtol 1e-7 (as CS231n's checks); a result returned as float32 (or float16) gets
-rtol 1e-4, so float32 code that is otherwise right still passes.
+rtol 1e-4, so float32 code that is otherwise right still passes. A float32 scalar or ``.tolist()``
+crosses the channel as Python floats, so float64 values that are all exactly float32 numbers count as
+float32 too (``tolerance_for``).
 """
 
 from __future__ import annotations
@@ -47,10 +49,25 @@ class Comparison:
     tolerance: Tolerance | None = None
 
 
+def _float32_values(a: np.ndarray) -> bool:
+    """Whether a float64 array holds only float32 values (not all integers): float32 results that
+    crossed the channel as Python floats (``np.float32(...)`` scalars, ``.tolist()``). A float64
+    computation lands exactly on a float32 number with probability about 2**-29 per entry."""
+    if a.dtype != np.float64 or a.size == 0:
+        return False
+    finite = a[np.isfinite(a)]
+    if finite.size == 0 or np.all(finite == np.round(finite)):
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.all(finite.astype(np.float32).astype(np.float64) == finite))
+
+
 def tolerance_for(got, base: Tolerance = FLOAT64) -> Tolerance:
-    """``base`` for float64 (or non-float) results; ``FLOAT32`` when ``got`` is a lower-precision float."""
+    """``base`` for float64 (or non-float) results; ``FLOAT32`` when ``got`` is a lower-precision float,
+    or float64 whose every value is a float32 number (a float32 result converted on the way)."""
     dtype = getattr(got, "dtype", None)
-    if dtype is not None and np.issubdtype(dtype, np.floating) and dtype.itemsize < 8:
+    low = dtype is not None and np.issubdtype(dtype, np.floating) and dtype.itemsize < 8
+    if low or (isinstance(got, np.ndarray) and _float32_values(got)):
         return Tolerance(max(base.rtol, FLOAT32.rtol), max(base.atol, FLOAT32.atol))
     return base
 
@@ -165,10 +182,11 @@ def compare_arrays(got, expected, name: str, tol: Tolerance | None = None, shape
     if not np.any(bad):
         return Comparison(True, max_abs=max_abs, max_rel=max_rel, where=where, tolerance=tol)
     at = f" at index {where}" if g.ndim else ""
-    problem = (
-        f"{name} differs: max abs error {max_abs:.2e}{at}, relative error {max_rel:.2e} "
-        f"(allowed {tol.rtol:.0e})"
-    )
+    if scale > 0:
+        problem = (f"{name} differs: max abs error {max_abs:.2e}{at}, relative error {max_rel:.2e} "
+                   f"(allowed {tol.rtol:.0e})")
+    else:  # nothing to be relative to
+        problem = f"{name} differs: max abs error {max_abs:.2e}{at} (allowed {tol.atol:.0e})"
     return Comparison(False, problem, _value_hint(g, e, bad), max_abs, max_rel, where, tol)
 
 

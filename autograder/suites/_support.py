@@ -14,6 +14,7 @@ values (see ``autograder.grading.feedback``).
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +22,20 @@ import numpy as np
 
 from autograder.grading import feedback
 from autograder.grading.compare import (
+    FLOAT32,
     FLOAT64,
     Comparison,
     Tolerance,
     as_numeric,
     compare_arrays,
     compare_scalar,
+    tolerance_for,
     type_name,
 )
 from autograder.grading.plugin import GradingFailure, StudentCodeError
 
-__all__ = ["Arg", "Returned", "call", "get_blank", "rng_arg", "fail", "informative", "check_answer", "plain_form", "GradingFailure", "StudentCodeError",
+__all__ = ["Arg", "Returned", "call", "get_blank", "rng_arg", "fail", "informative", "check_answer", "plain_form", "precision", "shared_rng",
+           "GradingFailure", "StudentCodeError",
            "FLOAT64", "Tolerance", "as_numeric"]
 
 
@@ -50,6 +54,16 @@ class Arg:
 def rng_arg(seed: int):
     """An argument that becomes ``np.random.default_rng(seed)`` in the student's process."""
     return _sandbox().Rng(int(seed))
+
+
+def shared_rng(student, seed: int) -> Arg:
+    """A generator kept in the student's process: calls that receive it share its state (unlike
+    ``rng_arg``, which makes a fresh generator for every call)."""
+    try:
+        return Arg(student.rng(int(seed)), "np.random.Generator")
+    except _sandbox().StudentError as err:
+        raise StudentCodeError(f"Making a random generator in your process failed: "
+                               f"{getattr(err, 'message', None) or err}") from None
 
 
 def _unwrap(value):
@@ -124,8 +138,11 @@ def _letters(value) -> list[str] | None:
 
 
 def check_answer(name: str, got, expected, hint: str = "", tol: Tolerance | None = None) -> None:
-    """Compare a module-level answer with its key: a number, an option letter or a list of letters."""
+    """Compare a module-level answer with its key: a number (or a str holding one), an option letter or a
+    list of letters."""
     if isinstance(expected, (str, list, tuple)):
+        if isinstance(expected, (list, tuple)) and isinstance(got, str):  # "B, D" for ["B", "D"]
+            got = [part for part in re.split(r"[\s,;]+", got) if part]
         want = _letters(expected)
         mine = _letters(got)
         if mine is None:
@@ -136,9 +153,19 @@ def check_answer(name: str, got, expected, hint: str = "", tol: Tolerance | None
         if mine != want:
             fail(f"Your answer {name} is not right", hint)
         return
+    if isinstance(got, str):  # "0.25": a number typed as text
+        try:
+            got = float(got.strip())
+        except ValueError:
+            fail(f"Your answer {name} is a str that is not a number", hint)
     c = compare_scalar(got, expected, name, tol)
-    if not c.ok:
+    if c.ok:
+        return
+    if c.max_abs == 0.0 or c.tolerance is None:  # not a number, not one number, NaN: the problem says what
         fail(f"Your answer {c.problem}", "; ".join(h for h in (c.hint, hint) if h))
+    # Neither the error's size nor its sign: with the student's own answer either would give the key away.
+    allowed = c.tolerance.rtol * abs(float(expected)) + c.tolerance.atol
+    fail(f"Your answer {name} is not right (it must be within {allowed:.0e} of the right value)", hint)
 
 
 def plain_form(student, value, attrs: tuple[str, ...]):
@@ -174,6 +201,19 @@ def fail(problem: str, hint: str = "", call_desc: str | None = None):
     raise GradingFailure(problem.rstrip(".") + "." + (f"\nHint: {hint.rstrip('.')}." if hint else ""))
 
 
+def precision(*values) -> Tolerance | None:
+    """``FLOAT32`` when any of ``values`` (the student's own results in this test) is float32, else None.
+
+    A backward pass whose forward ran in float32 is judged at float32 precision even where its result
+    came back as float64 (float32 intermediates times the grader's float64 upstream gradient).
+    """
+    for value in values:
+        arr, _ = as_numeric(value, "value")
+        if arr is not None and tolerance_for(arr) != FLOAT64:
+            return FLOAT32
+    return None
+
+
 @dataclass
 class Returned:
     """What one call returned, with the call's description for feedback."""
@@ -181,6 +221,12 @@ class Returned:
     function: str
     desc: str
     value: Any
+    tol: Tolerance | None = None  # the default tolerance of this call's checks (see ``at_precision_of``)
+
+    def at_precision_of(self, *values) -> Returned:
+        """Judge this call's results at float32 precision when any of ``values`` is float32 (``precision``)."""
+        self.tol = precision(*values) or self.tol
+        return self
 
     def parts(self, *names: str) -> tuple:
         """The returned tuple, checked to have one item per name (``("h", "cache")``)."""
@@ -201,17 +247,17 @@ class Returned:
 
     def check(self, what: str, got, expected, hint: str = "", shape_spec: str = "", tol: Tolerance | None = None):
         """Compare an array-like result with the reference's; raise GradingFailure when it differs."""
-        c = compare_arrays(got, expected, what, tol, shape_spec)
+        c = compare_arrays(got, expected, what, tol or self.tol, shape_spec)
         if not c.ok:
             self._raise(c, hint)
         return np.asarray(got, dtype=np.float64)
 
     def matches(self, got, expected, tol: Tolerance | None = None) -> bool:
         """Whether ``got`` would pass ``check`` (no exception, no message)."""
-        return compare_arrays(got, expected, "value", tol).ok
+        return compare_arrays(got, expected, "value", tol or self.tol).ok
 
     def check_scalar(self, what: str, got, expected: float, hint: str = "", tol: Tolerance | None = None):
-        c = compare_scalar(got, expected, what, tol)
+        c = compare_scalar(got, expected, what, tol or self.tol)
         if not c.ok:
             self._raise(c, hint)
         return float(np.asarray(got).reshape(()))

@@ -43,7 +43,8 @@ def test_lag_tensor_one_lag_one_series(student, hidden_rng):
 @pytest.mark.question("lags")
 def test_design_matrix(student, hidden_rng):
     """ar_design_matrix: a column of ones, then the flattened lags"""
-    data, L = _series(hidden_rng), int(hidden_rng.integers(2, 8))
+    data, L = _series(hidden_rng, p=int(hidden_rng.integers(2, 4))), int(hidden_rng.integers(2, 8))  # p > 1: the
+    # order of the flattened lags (all series at lag 1, then at lag 2, ...) shows only with several series
     r = call(student, "ar_design_matrix", data=data, L=L)
     r.check("X", r.value, ref.ar_design_matrix(data, L),
             "the intercept column comes first, then lag_tensor(data, L).reshape(T - L, L * p)", "(T-L, 1 + L*p)")
@@ -85,7 +86,8 @@ def test_r_squared(student, hidden_rng):
     """r_squared of arbitrary predictions"""
     n = int(hidden_rng.integers(10, 30))
     y = hidden_rng.standard_normal(n) + 1.0
-    yhat = 0.5 * y + hidden_rng.standard_normal(n)
+    yhat = 0.5 * y + 0.5 * hidden_rng.standard_normal(n) + 1.0  # biased, as on a test set: mean(yhat) is far
+    # from mean(y), so neither a squared correlation nor a TSS around mean(yhat) passes
     r = call(student, "r_squared", y=y, yhat=yhat)
     r.check_scalar("R2", r.value, ref.r_squared(y, yhat),
                    "R^2 = 1 - RSS / TSS with TSS around the mean of y (not a squared correlation)")

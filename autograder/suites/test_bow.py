@@ -52,6 +52,9 @@ def test_vocabulary_ties(student, hidden_rng):
     counts = [3, 2, 2, 2, 2, 1]  # a four-way tie, cut by max_words = 3
     docs = [[w] * c for w, c in zip(words, counts)]
     hidden_rng.shuffle(docs)
+    tied = [i for i, d in enumerate(docs) if len(d) == 2]  # the tied words first occur in reverse alphabetical
+    for i, d in zip(tied, sorted((docs[i] for i in tied), reverse=True)):  # order: a tie broken by first
+        docs[i] = d  # occurrence (Counter.most_common) keeps the wrong ones
     r = call(student, "build_vocabulary", token_lists=docs, max_words=3)
     _check_vocab(r, r.value, ref.build_vocabulary(docs, 3))
 
@@ -107,6 +110,8 @@ def test_encode_binary(student, hidden_rng):
 def test_encode_counts(student, hidden_rng):
     """bow_encode with binary=False counts repeated words"""
     docs = _docs(hidden_rng, int(hidden_rng.integers(6, 12)))
+    top = min(ref.build_vocabulary(docs, 8).items(), key=lambda wi: wi[1], default=("plot", 0))[0]
+    docs.insert(int(hidden_rng.integers(len(docs) + 1)), [top, "plot", top])  # a vocabulary word that repeats
     _check_encode(student, docs, ref.build_vocabulary(docs, 8), False)
 
 

@@ -124,6 +124,7 @@ def test_backward(student, variant, hidden_rng):
     kept = out != 0  # x has no zeros: the units your forward kept
     dout = hidden_rng.standard_normal(x.shape)
     rb = call(student, "dropout_backward", dout=dout, cache=Arg(cache, "the cache from your dropout_forward"))
+    rb.at_precision_of(out)
     rb.check("dx", rb.value, np.where(kept, dout / (1.0 - phi), 0.0),
              "the gradient flows only through the units your forward kept, scaled like them", "(same shape as x)")
 
@@ -161,9 +162,10 @@ def test_relu_backward(student, hidden_rng):
     """relu_backward: the gradient flows where z > 0 only (none at z <= 0)"""
     x = _relu_input(hidden_rng, tuple(int(s) for s in hidden_rng.integers(2, 5, size=3)))
     r = call(student, "relu_forward", _keep=1, x=x)
-    _, cache = r.parts("out", "cache")
+    out, cache = r.parts("out", "cache")
     dout = hidden_rng.standard_normal(x.shape)
     rb = call(student, "relu_backward", dout=dout, cache=Arg(cache, "the cache from your relu_forward"))
+    rb.at_precision_of(out)
     rb.check("dx", rb.value, ref.relu_backward(dout, x), "the derivative of max(0, z) is 1 for z > 0 and 0 for z <= 0",
              "(same shape as x)")
 
@@ -177,4 +179,5 @@ def test_relu_vector(student, hidden_rng):
     r.check("out", out, ref.relu_forward(x)[0], "", "(same shape as x)")
     dout = hidden_rng.standard_normal(x.shape)
     rb = call(student, "relu_backward", dout=dout, cache=Arg(cache, "the cache from your relu_forward"))
+    rb.at_precision_of(out)
     rb.check("dx", rb.value, ref.relu_backward(dout, x), "", "(same shape as x)")

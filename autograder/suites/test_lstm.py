@@ -48,14 +48,15 @@ def _check_step_forward(student, args, hint=GATE_HINT):
     h_ref, c_ref, cache_ref = ref.lstm_step_forward(*args)
     r.check("h", h, h_ref, hint, "(N, K)")
     r.check("c", c, c_ref, hint, "(N, K)")
-    return cache, cache_ref
+    return cache, cache_ref, (h, c)
 
 
 def _check_step_backward(student, args, dh, dc):
-    cache, cache_ref = _check_step_forward(student, args,
-                                           "your forward must be right before its backward can be checked")
+    cache, cache_ref, outputs = _check_step_forward(student, args,
+                                                    "your forward must be right before its backward can be checked")
     rb = call(student, "lstm_step_backward", dh=dh, dc=dc,
               cache=Arg(cache, "the cache from your lstm_step_forward"))
+    rb.at_precision_of(*outputs)
     want = ref.lstm_step_backward(dh, dc, cache_ref)
     hint = ("the gradient on c_t is dc plus dh * o * (1 - tanh(c_t)**2); each gate's gradient then goes "
             "through its own sigmoid or tanh, in the block order i, f, o, g")
@@ -119,6 +120,12 @@ def _own_steps(student, X, h0, W, U, b):
     return np.stack(H, axis=1), caches
 
 
+def _flat(arrays) -> np.ndarray:
+    """All of ``arrays`` as one vector: BPTT from the student's own steps must not be constant as a whole (a
+    single all-zero gradient, such as dh0 after ReLU units died, is no sign of a stub)."""
+    return np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
+
+
 def _own_bptt(student, dH, caches):
     dh_next = dc_next = np.zeros(dH[:, 0, :].shape)
     sums, dX = None, []
@@ -145,19 +152,20 @@ def _check_forward(student, X, h0, W, U, b):
         own = _fallback(_own_steps, student, X, h0, W, U, b)
         if own is None or not _informative(own[0]) or not r.matches(H, own[0]):
             r.check("H", H, H_ref, "start from c0 = 0; h_t and c_t both feed step t + 1", "(N, L, K)")
-    return cache, cache_ref
+    return cache, cache_ref, H
 
 
 def _check_backward(student, X, h0, W, U, b, dH):
-    cache, cache_ref = _check_forward(student, X, h0, W, U, b)
+    cache, cache_ref, H = _check_forward(student, X, h0, W, U, b)
     rb = call(student, "lstm_backward", dH=dH, cache=Arg(cache, "the cache from your lstm_forward"))
+    rb.at_precision_of(H)
     grads = rb.parts(*SEQ_GRADS)
     want = ref.lstm_backward(dH, cache_ref)
     if all(rb.matches(g, w) for g, w in zip(grads, want)):
         return
     steps = _fallback(_own_steps, student, X, h0, W, U, b)
     own = None if steps is None else _fallback(_own_bptt, student, dH, steps[1])
-    if own is not None and _informative(*own) and all(rb.matches(g, w) for g, w in zip(grads, own)):
+    if own is not None and _informative(_flat(own)) and all(rb.matches(g, w) for g, w in zip(grads, own)):
         return
     hint = ("step t receives dH[:, t] plus the dh_prev of step t + 1, and the dc_prev of step t + 1 as its "
             "dc (0 at the last step); sum dW, dU, db over the steps")

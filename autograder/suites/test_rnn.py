@@ -46,6 +46,7 @@ def _check_step_backward(student, act, x, h_prev, W, U, b, dh):
     h_ref, cache_ref = ref.rnn_step_forward(x, h_prev, W, U, b, act)
     r.check("h", h, h_ref, "your forward must be right before its backward can be checked", "(N, K)")
     rb = call(student, "rnn_step_backward", dh=dh, cache=Arg(cache, "the cache from your rnn_step_forward"))
+    rb.at_precision_of(h)
     grads = rb.parts("dx", "dh_prev", "dW", "dU", "db")
     names = ("dx", "dh_prev", "dW", "dU", "db")
     specs = ("(N, p)", "(N, K)", "(p, K)", "(K, K)", "(K,)")
@@ -115,6 +116,12 @@ def _own_steps(student, X, h0, W, U, b):
     return np.stack(H, axis=1), caches
 
 
+def _flat(arrays) -> np.ndarray:
+    """All of ``arrays`` as one vector: BPTT from the student's own steps must not be constant as a whole (a
+    single all-zero gradient, such as dh0 after ReLU units died, is no sign of a stub)."""
+    return np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
+
+
 def _own_bptt(student, dH, caches):
     """BPTT composed from the student's own rnn_step_backward."""
     dh_next, sums, dX = 0.0, None, []
@@ -126,6 +133,26 @@ def _own_bptt(student, dH, caches):
     return [np.stack(dX[::-1], axis=1), dh_next, *sums]
 
 
+def _probe(W):
+    rng = np.random.default_rng(0)  # not hidden: it only tells a real step function from a constant stub
+    return rng.standard_normal((8, W.shape[0])), rng.standard_normal((8, W.shape[1])), rng.standard_normal((8, W.shape[1]))
+
+
+def _real_steps(student, W, U, b, backward: bool) -> bool:
+    """Whether the student's own step forward (and backward) vary on a probe batch: then a sequence result
+    that equals their composition earns the sequence question even where that composition is constant
+    (say H = 0 when every ReLU unit of a one-step sequence is dead)."""
+    x, h_prev, dh = _probe(W)
+    try:
+        h, cache = _step_forward(student, x, h_prev, W, U, b)[1]
+        if not backward:
+            return _informative(h)
+        grads = call(student, "rnn_step_backward", dh=dh, cache=cache).parts("dx", "dh_prev", "dW", "dU", "db")
+        return _informative(_flat(grads))
+    except (GradingFailure, StudentCodeError, TypeError, ValueError):
+        return False
+
+
 def _check_forward(student, act, X, h0, W, U, b):
     r = call(student, "rnn_forward", _keep=1, X=X, h0=h0, W=W, U=U, b=b)
     H, cache = r.parts("H", "cache")
@@ -135,14 +162,15 @@ def _check_forward(student, act, X, h0, W, U, b):
             own = _own_steps(student, X, h0, W, U, b)[0]
         except (GradingFailure, StudentCodeError, TypeError, ValueError):
             own = None
-        if own is None or not _informative(own) or not r.matches(H, own):
+        if own is None or not r.matches(H, own) or not (_informative(own) or _real_steps(student, W, U, b, False)):
             r.check("H", H, H_ref, "H[:, t] is the hidden state after step t; h_t feeds step t + 1", "(N, L, K)")
-    return cache, cache_ref
+    return cache, cache_ref, H
 
 
 def _check_backward(student, act, X, h0, W, U, b, dH):
-    cache, cache_ref = _check_forward(student, act, X, h0, W, U, b)
+    cache, cache_ref, H = _check_forward(student, act, X, h0, W, U, b)
     rb = call(student, "rnn_backward", dH=dH, cache=Arg(cache, "the cache from your rnn_forward"))
+    rb.at_precision_of(H)
     grads = rb.parts("dX", "dh0", "dW", "dU", "db")
     want = ref.rnn_backward(dH, cache_ref)
     if all(rb.matches(g, w) for g, w in zip(grads, want)):
@@ -151,7 +179,8 @@ def _check_backward(student, act, X, h0, W, U, b, dH):
         own = _own_bptt(student, dH, _own_steps(student, X, h0, W, U, b)[1])
     except (GradingFailure, StudentCodeError, TypeError, ValueError):
         own = None
-    if own is not None and _informative(*own) and all(rb.matches(g, w) for g, w in zip(grads, own)):
+    if own is not None and all(rb.matches(g, w) for g, w in zip(grads, own)) and (
+            _informative(_flat(own)) or _real_steps(student, W, U, b, True)):
         return
     hint = "the gradient reaching h_t is dH[:, t] plus the dh_prev of step t + 1; sum dW, dU, db over the steps"
     for name, spec, got, w in zip(("dX", "dh0", "dW", "dU", "db"),
@@ -220,9 +249,10 @@ def test_embedding_backward_repeated_words(student, hidden_rng):
     """embedding_backward when words repeat: each use adds to its row of dE"""
     idx, E = _embedding_case(hidden_rng)
     r = call(student, "embedding_forward", _keep=1, idx=idx, E=E)
-    _, cache = r.parts("X", "cache")
+    X, cache = r.parts("X", "cache")
     dX = hidden_rng.standard_normal(idx.shape + (E.shape[1],))
     rb = call(student, "embedding_backward", dX=dX, cache=Arg(cache, "the cache from your embedding_forward"))
+    rb.at_precision_of(X)
     rb.check("dE", rb.value, ref.embedding_backward(dX, ref.embedding_forward(idx, E)[1]),
              "dE[idx] += dX keeps only one of repeated updates; np.add.at adds them all", "(V, m)")
 
@@ -236,6 +266,7 @@ def test_embedding_one_word(student, hidden_rng):
     r.check("X", X, ref.embedding_forward(idx, E)[0], "keep the (N, L) axes when N = L = 1", "(N, L, m)")
     dX = hidden_rng.standard_normal((1, 1, E.shape[1]))
     rb = call(student, "embedding_backward", dX=dX, cache=Arg(cache, "the cache from your embedding_forward"))
+    rb.at_precision_of(X)
     rb.check("dE", rb.value, ref.embedding_backward(dX, ref.embedding_forward(idx, E)[1]),
              "dE has one row per word of the vocabulary, zero for words not used", "(V, m)")
 
@@ -261,9 +292,10 @@ def test_readout_backward(student, hidden_rng):
     """readout_backward with the cache of your own readout_forward"""
     h, beta, beta0 = _readout_case(hidden_rng)
     r = call(student, "readout_forward", _keep=1, h=h, beta=beta, beta0=beta0)
-    _, cache = r.parts("o", "cache")
+    o, cache = r.parts("o", "cache")
     do = hidden_rng.standard_normal(h.shape[0])
     rb = call(student, "readout_backward", do=do, cache=Arg(cache, "the cache from your readout_forward"))
+    rb.at_precision_of(o)
     dh, dbeta, dbeta0 = rb.parts("dh", "dbeta", "dbeta0")
     want = ref.readout_backward(do, ref.readout_forward(h, beta, beta0)[1])
     rb.check("dh", dh, want[0], "dh = do beta^T, one row per example", "(N, K)")
@@ -280,6 +312,7 @@ def test_readout_one_example(student, hidden_rng):
     r.check("o", o, ref.readout_forward(h, beta, beta0)[0], "o keeps its batch axis: shape (1,)", "(N,)")
     do = hidden_rng.standard_normal(1)
     rb = call(student, "readout_backward", do=do, cache=Arg(cache, "the cache from your readout_forward"))
+    rb.at_precision_of(o)
     dh, dbeta, dbeta0 = rb.parts("dh", "dbeta", "dbeta0")
     want = ref.readout_backward(do, ref.readout_forward(h, beta, beta0)[1])
     rb.check("dh", dh, want[0], "", "(N, K)")

@@ -7,11 +7,15 @@ these properties passes; equality with the reference's permutation is not requir
 
 ``sgd`` is graded by behaviour. With full batches (batch_size >= N) every epoch is one gradient
 step whatever the shuffling, so the whole result is compared with the reference (squared and
-logistic losses, with early stopping). With minibatches it must reach the exact solution of a
-noise-free least-squares problem, and what it reports must be self-consistent: each recorded loss
+logistic losses); with early stopping the parameters must follow the reference's while both run,
+and where training stops is judged on the run's own validation losses (so float32 near-ties are no
+fault), also on a validation loss that zigzags. With minibatches it must reach the exact solution of
+a noise-free least-squares problem, and what it reports must be self-consistent: each recorded loss
 is the loss of the recorded parameters, best_epoch is the epoch of the lowest validation loss,
 ``theta`` is that epoch's parameters, and training stops exactly when ``patience`` epochs have
-passed without improvement.
+passed without improvement. Finally the minibatches must come from the rng (same seed, same run)
+and be drawn anew every epoch (unless the student's own minibatch_indices repeats itself, which
+the minibatches question already charges).
 """
 
 from __future__ import annotations
@@ -22,7 +26,15 @@ import numpy as np
 import pytest
 
 from autograder.grading.compare import type_name
-from autograder.suites._support import Arg, call, plain_form, rng_arg
+from autograder.suites._support import (
+    Arg,
+    GradingFailure,
+    StudentCodeError,
+    call,
+    plain_form,
+    rng_arg,
+    shared_rng,
+)
 from reference import sgd as ref
 
 FIELDS = ("theta", "theta_last", "history", "train_loss", "val_loss", "best_epoch", "epochs_run", "stopped_early")
@@ -54,8 +66,9 @@ def test_gd_step_other_rate(student, hidden_rng):
 # -- minibatch_indices -----------------------------------------------------------------------
 
 def _batches(student, n, batch_size, seed):
-    r = call(student, "minibatch_indices", n=n, batch_size=batch_size,
-             rng=Arg(rng_arg(seed), "np.random.Generator"))
+    """The student's batches for a fresh generator seeded ``seed`` (or for ``seed``, a ``shared_rng``)."""
+    rng = seed if isinstance(seed, Arg) else Arg(rng_arg(seed), "np.random.Generator")
+    r = call(student, "minibatch_indices", n=n, batch_size=batch_size, rng=rng)
     value = r.value
     if not isinstance(value, (list, tuple)):
         r.fail(f"Expected a list of integer arrays; got {type_name(value)}", "return a list of arrays")
@@ -91,7 +104,8 @@ def _check_partition(student, n, batch_size, seed):
 def test_minibatches_partition(student, variant, hidden_rng):
     """minibatch_indices partitions range(n) into batches of batch_size and a shorter last one"""
     B = int(variant["batch_size"])
-    n = int(B * hidden_rng.integers(2, 5) + hidden_rng.integers(1, B))
+    n = int(B * hidden_rng.integers(2, 5) + hidden_rng.integers(1, B - 1))  # the last batch at least 2 short,
+    # so np.array_split into ceil(n / B) near-equal pieces cannot pass for it
     _check_partition(student, n, B, int(hidden_rng.integers(2**31)))
 
 
@@ -127,6 +141,8 @@ def test_minibatches_use_rng(student, hidden_rng):
 def _fields(student, r, value) -> dict:
     """The fields of the returned SGDResult as a dict of plain values."""
     fields = plain_form(student, value, FIELDS)
+    if isinstance(fields, (tuple, list)) and len(fields) == len(FIELDS):
+        fields = dict(zip(FIELDS, fields))  # a NamedTuple SGDResult crosses as a plain tuple, in field order
     if not isinstance(fields, dict) or not all(k in fields for k in ("theta", "history")):
         r.fail(f"Expected an SGDResult (with fields {', '.join(FIELDS)}); got {type_name(value)}",
                "build the result with SGDResult(...) as in the template")
@@ -158,6 +174,25 @@ def _overfitting_problem(rng, kw):
     return X, y, Xv, yv
 
 
+def _zigzag_problem(rng, patience):
+    """A problem whose full-batch validation loss zigzags (rho near 2 / the largest curvature) and rises
+    after its best epoch with at least one dip before training stops: "epochs since the best" and "epochs
+    without a decrease" then stop at different epochs."""
+    for _ in range(30):
+        N = int(rng.integers(12, 18))
+        q = int(rng.integers(8, 12))
+        theta = rng.standard_normal(q)
+        X, y = _problem(rng, N, q, noise=1.0, theta=theta)
+        Xv, yv = _problem(rng, 40, q, noise=1.0, theta=theta)
+        kw = dict(loss="squared", rho=1.9 / float(np.linalg.eigvalsh(X.T @ X / N).max()), epochs=300, batch_size=N,
+                  X_val=Xv, y_val=yv, patience=patience)
+        want = ref.sgd(X, y, rng=np.random.default_rng(0), **kw)
+        v = want.val_loss
+        if want.stopped_early and any(v[e] < v[e - 1] for e in range(want.best_epoch + 1, want.epochs_run + 1)):
+            break
+    return X, y, kw, want
+
+
 def _compare_all(r, got: dict, want: ref.SGDResult, hint: str):
     for name in ("history", "train_loss", "theta", "theta_last"):
         r.check(name, got.get(name), getattr(want, name), hint)
@@ -166,7 +201,49 @@ def _compare_all(r, got: dict, want: ref.SGDResult, hint: str):
     for name in ("best_epoch", "epochs_run"):
         r.check_scalar(name, got.get(name), getattr(want, name), hint)
     if bool(got.get("stopped_early")) != want.stopped_early:
-        r.fail(f"stopped_early is {got.get('stopped_early')!r}; expected {want.stopped_early}", hint)
+        r.fail(f"stopped_early ({got.get('stopped_early')!r}) is wrong", hint)
+
+
+def _check_stopping(r, got: dict, history: np.ndarray, val: np.ndarray, patience: int, epochs: int):
+    """best_epoch, theta, theta_last, epochs_run and stopped_early agree with the student's own val_loss.
+
+    Judged on the student's reported losses, so a float32 run whose losses tie within float32 precision
+    where the reference's do not is not failed for it."""
+    E = history.shape[0] - 1
+    best = [0]
+    for e in range(1, E + 1):
+        best.append(e if val[e] < val[best[-1]] else best[-1])
+    stopped = [e for e in range(1, E + 1) if e - best[e] >= patience]
+    expected_E = stopped[0] if stopped else epochs
+    if E != expected_E:
+        r.fail(f"training ran {E} epochs; by its own val_loss it should have stopped after {expected_E}",
+               f"stop as soon as {patience} (patience) epochs pass without a strict improvement on the lowest "
+               "validation loss so far (not on the previous epoch's)")
+    r.check_scalar("best_epoch", got.get("best_epoch"), best[E], "the epoch with the lowest validation loss (the "
+                   "first one on ties)")
+    r.check("theta", got.get("theta"), history[best[E]], "return the parameters of the best epoch")
+    r.check("theta_last", got.get("theta_last"), history[E], "theta_last is the parameters after the last step")
+    r.check_scalar("epochs_run", got.get("epochs_run"), E, "the number of epochs trained")
+    if bool(got.get("stopped_early")) != (E < epochs):
+        r.fail(f"stopped_early ({got.get('stopped_early')!r}) is wrong", "True when training ended before `epochs`")
+
+
+def _compare_early_stopping(r, got: dict, want: ref.SGDResult, X, y, kw: dict, hint: str):
+    """A full-batch run with early stopping: the same steps as the reference while both run, losses of the
+    recorded parameters, and a stop that agrees with the run's own validation losses."""
+    q = X.shape[1]
+    history = r.numeric("history", got.get("history"))
+    val = r.numeric("val_loss", got.get("val_loss"))
+    if history.ndim != 2 or history.shape[1] != q or val.shape != (history.shape[0],) or len(history) < 2:
+        r.fail(f"history has shape {history.shape} and val_loss {val.shape}; expected (E+1, q) and (E+1,)",
+               "row 0 is theta0, then one row at the end of each epoch")
+    n = min(len(history), len(want.history))
+    r.check("history", history[:n], want.history[:n], hint)
+    r.check("train_loss", got.get("train_loss"), np.array([ref.squared_loss(t, X, y) for t in history]),
+            "train_loss[e] is the loss of history[e] on the whole training set")
+    r.check("val_loss", val, np.array([ref.squared_loss(t, kw["X_val"], kw["y_val"]) for t in history]),
+            "val_loss[e] is the loss of history[e] on the validation set")
+    _check_stopping(r, got, history, val, kw["patience"], kw["epochs"])
 
 
 @pytest.mark.question("sgd")
@@ -200,8 +277,17 @@ def test_sgd_early_stopping_full_batch(student, hidden_rng):
     kw.update(batch_size=X.shape[0], X_val=Xv, y_val=yv)
     r, got = _sgd(student, X, y, 0, **kw)
     want = ref.sgd(X, y, rng=np.random.default_rng(0), **kw)
-    _compare_all(r, got, want, "track the lowest validation loss; stop once `patience` epochs pass without a "
-                 "strict improvement, and return the parameters of the best epoch")
+    _compare_early_stopping(r, got, want, X, y, kw, "with one batch per epoch each epoch is one step theta - rho "
+                            "* grad R(theta)")
+
+
+@pytest.mark.question("sgd")
+def test_sgd_early_stopping_zigzag(student, hidden_rng):
+    """sgd's patience counts the epochs since the best validation loss, even when the loss zigzags"""
+    X, y, kw, want = _zigzag_problem(hidden_rng, int(hidden_rng.integers(2, 7)))
+    r, got = _sgd(student, X, y, 0, **kw)
+    _compare_early_stopping(r, got, want, X, y, kw, "with one batch per epoch each epoch is one step theta - rho "
+                            "* grad R(theta)")
 
 
 @pytest.mark.question("sgd")
@@ -245,16 +331,41 @@ def test_sgd_minibatch_early_stopping_is_consistent(student, variant, hidden_rng
         r.fail(f"history has shape {history.shape} and val_loss {val.shape}; expected (E+1, q) and (E+1,)")
     r.check("val_loss", val, np.array([ref.squared_loss(t, Xv, yv) for t in history]),
             "val_loss[e] is the loss of history[e] on the validation set")
-    E = history.shape[0] - 1
-    best = [0]
-    for e in range(1, E + 1):
-        best.append(e if val[e] < val[best[-1]] else best[-1])
-    stopped = [e for e in range(1, E + 1) if e - best[e] >= patience]
-    expected_E = stopped[0] if stopped else kw["epochs"]
-    if E != expected_E:
-        r.fail(f"training ran {E} epochs; by its own val_loss it should have stopped after {expected_E}",
-               f"stop as soon as {patience} (patience) epochs pass without a strict improvement")
-    r.check_scalar("best_epoch", got.get("best_epoch"), best[E], "the epoch with the lowest validation loss (the "
-                   "first one on ties)")
-    r.check("theta", got.get("theta"), history[best[E]], "return the parameters of the best epoch")
-    r.check_scalar("epochs_run", got.get("epochs_run"), E, "the number of epochs trained")
+    _check_stopping(r, got, history, val, patience, kw["epochs"])
+
+
+def _batches_repeat(student, n, batch_size, seed) -> bool:
+    """Whether the student's own minibatch_indices, called twice on one generator, repeats its batches
+    (a fault the minibatches question already charges; an sgd that calls it every epoch is then right)."""
+    rng = shared_rng(student, seed)
+    try:
+        first, second = (_batches(student, n, batch_size, rng)[1] for _ in range(2))
+    except (GradingFailure, StudentCodeError):
+        return False
+    return len(first) == len(second) and all(np.array_equal(a, b) for a, b in zip(first, second))
+
+
+@pytest.mark.question("sgd")
+def test_sgd_draws_new_minibatches_every_epoch(student, hidden_rng):
+    """sgd draws its minibatches from its rng, anew at every epoch"""
+    N, q = int(hidden_rng.integers(20, 30)), int(hidden_rng.integers(2, 5))
+    X, y = _problem(hidden_rng, N, q, noise=0.5)
+    kw = dict(loss="squared", rho=0.05, batch_size=int(hidden_rng.integers(3, 6)))
+    seed = int(hidden_rng.integers(2**31))
+    r, first = _sgd(student, X, y, seed, epochs=2, **kw)
+    _, again = _sgd(student, X, y, seed, epochs=2, **kw)
+    h1, h2 = r.numeric("history", first.get("history")), r.numeric("history", again.get("history"))
+    if h1.shape != (3, q):
+        r.fail(f"history has shape {h1.shape}; expected (epochs + 1, q) = {(3, q)}",
+               "row 0 is theta0, then one row at the end of each epoch")
+    if h2.shape != h1.shape or not np.allclose(h1, h2, rtol=1e-12, atol=0.0):
+        r.fail("two runs with generators seeded alike gave different results",
+               "draw the minibatches from the rng argument only (not from np.random)")
+    # The same generator state restarted from the end of epoch 1: its first epoch repeats the batches of
+    # the first run's epoch 1, so it must differ from that run's epoch 2 unless epoch 2 reused them.
+    _, restart = _sgd(student, X, y, seed, epochs=1, theta0=h1[1], **kw)
+    h3 = r.numeric("history", restart.get("history"))
+    if h3.shape == (2, q) and np.allclose(h3[1], h1[2], rtol=1e-12, atol=0.0) and not _batches_repeat(
+            student, N, kw["batch_size"], seed):
+        r.fail("epoch 2 used the same minibatches as epoch 1",
+               "call minibatch_indices(N, batch_size, rng) at the start of every epoch, not once before the loop")

@@ -5,7 +5,9 @@ not take; the reference is called with it. Sizes and values come from ``hidden_r
 pass always receives the cache of the student's own forward, whatever its layout.
 
 A sequence result that differs from the reference but equals running the student's *own* step
-functions position by position still passes: a wrong step costs the step question only.
+functions position by position still passes: a wrong step costs the step question only (constant
+stubs for both earn nothing: the step functions must vary on a probe batch). A backward pass whose
+forward returned float32 is judged at float32 precision.
 """
 
 from __future__ import annotations
@@ -134,8 +136,10 @@ def _own_bptt(student, dH, caches):
 
 
 def _probe(W):
-    rng = np.random.default_rng(0)  # not hidden: it only tells a real step function from a constant stub
-    return rng.standard_normal((8, W.shape[0])), rng.standard_normal((8, W.shape[1])), rng.standard_normal((8, W.shape[1]))
+    """x, h_prev and dh of a batch of 8; not hidden: it only tells a real step function from a constant stub."""
+    rng = np.random.default_rng(0)
+    p, K = W.shape
+    return rng.standard_normal((8, p)), rng.standard_normal((8, K)), rng.standard_normal((8, K))
 
 
 def _real_steps(student, W, U, b, backward: bool) -> bool:

@@ -97,7 +97,7 @@ def test_check_material_is_standalone(bundles):
     imports = {n.module if isinstance(n, ast.ImportFrom) else a.name
                for n in ast.walk(ast.parse(src)) if isinstance(n, (ast.Import, ast.ImportFrom))
                for a in n.names}
-    assert imports <= {"__future__", "json", "re", "sys", "traceback", "pathlib", "numpy", "deepgrade_gradcheck",
+    assert imports <= {"__future__", "json", "re", "sys", "traceback", "types", "pathlib", "numpy", "deepgrade_gradcheck",
                        "reference.gradcheck"}
     import reference.gradcheck
 

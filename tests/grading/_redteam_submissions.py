@@ -820,6 +820,10 @@ WRONG = [
      [("a = x.dot(W) + h_prev.dot(U) + b[None, :]", "a = x.dot(W) + h_prev.dot(U.T) + b[None, :]"),
       ("return da.dot(W.T), da.dot(U.T), x.T.dot(da), h_prev.T.dot(da)", "return da.dot(W.T), da.dot(U), x.T.dot(da), "
        "da.T.dot(h_prev)")], "rnn_step", ()),
+    ("rnn_U_transposed_one_step_all_dead", "rnn_closure_caches_prints", "x11",  # H = 0 on its (N, L) = (1, 1) test
+     [("a = x.dot(W) + h_prev.dot(U) + b[None, :]", "a = x.dot(W) + h_prev.dot(U.T) + b[None, :]"),
+      ("return da.dot(W.T), da.dot(U.T), x.T.dot(da), h_prev.T.dot(da)", "return da.dot(W.T), da.dot(U), x.T.dot(da), "
+       "da.T.dot(h_prev)")], "rnn_step", ()),
     ("embedding_V_from_max_index", "rnn_closure_caches_prints", "alice",
      [("dE = np.zeros((V, dX.shape[-1]))", "dE = np.zeros((idx.max() + 1, dX.shape[-1]))")], "embedding", ()),
     ("embedding_fancy_index_assign", "rnn_einsum_class_caches", "alice",

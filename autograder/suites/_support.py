@@ -189,6 +189,12 @@ def plain_form(student, value, attrs: tuple[str, ...]):
     return fetched
 
 
+def flat(arrays) -> np.ndarray:
+    """All of ``arrays`` as one float64 vector: BPTT composed from a student's own steps must not be
+    constant as a whole (one all-zero gradient, such as dh0 after ReLU units died, is no sign of a stub)."""
+    return np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
+
+
 def informative(*arrays) -> bool:
     """True when every array varies: a composition of constant stubs never stands in for the reference."""
     return all(np.asarray(a).size > 1 and float(np.ptp(np.asarray(a, dtype=np.float64))) > 0 for a in arrays)

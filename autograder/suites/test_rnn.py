@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from autograder.suites._support import Arg, GradingFailure, StudentCodeError, call
+from autograder.suites._support import flat as _flat
 from autograder.suites._support import informative as _informative
 from reference import rnn as ref
 
@@ -116,12 +117,6 @@ def _own_steps(student, X, h0, W, U, b):
         H.append(h)
         caches.append(cache)
     return np.stack(H, axis=1), caches
-
-
-def _flat(arrays) -> np.ndarray:
-    """All of ``arrays`` as one vector: BPTT from the student's own steps must not be constant as a whole (a
-    single all-zero gradient, such as dh0 after ReLU units died, is no sign of a stub)."""
-    return np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
 
 
 def _own_bptt(student, dH, caches):

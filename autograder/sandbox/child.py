@@ -133,6 +133,16 @@ class Child:
             items = list(dict.items(value))
             if all(isinstance(k, str) for k, _ in items):
                 return recurse({str.__str__(k): v for k, v in items})
+        if isinstance(value, (set, frozenset)):
+            # e.g. a set of letters for a multiple-answer blank: a list in a stable order
+            items = list(value)
+            try:
+                items.sort()
+            except TypeError:
+                items.sort(key=repr)
+            return recurse(items)
+        if type(value) is types.SimpleNamespace:
+            return recurse(dict(vars(value)))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             # e.g. the SGDResult of the given code: its fields, as a plain dict
             return recurse({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})

@@ -84,3 +84,22 @@ def test_generated_student_notebook_scores_zero_with_clear_messages(sandbox, aid
     for t in result["tests"]:
         assert t["status"] in ("failed", "error")
         assert "NotImplementedError" in t["output"] or "is not" in t["output"] or "Your answer" in t["output"], t
+
+
+def test_answers_as_a_set_and_results_as_a_namespace_get_full_marks(sandbox, tmp_path):
+    """Do a set of letters (bow) and an SGDResult rebuilt as a SimpleNamespace (sgd) still get every point?"""
+    bow = (REPO / "solutions" / "bow" / "bow.py").read_text()
+    bow = bow.replace("probes_same_as_a = ['B', 'C', 'D']", "probes_same_as_a = {'D', 'b', 'C'}")
+    assert "{'D', 'b', 'C'}" in bow
+    sgd = (REPO / "solutions" / "sgd" / "sgd.py").read_text()
+    assert "    return SGDResult(" in sgd
+    sgd += (
+        "\n\n_sgd_as_dataclass = sgd\n\n"
+        "def sgd(*args, **kwargs):\n"
+        "    import types\n"
+        "    return types.SimpleNamespace(**vars(_sgd_as_dataclass(*args, **kwargs)))\n"
+    )
+    for aid, source in (("bow", bow), ("sgd", sgd)):
+        path = tmp_path / f"{aid}.py"
+        path.write_text(source)
+        _assert_full_marks(grade_submission(path, aid, "demo", DEMO_SECRET, sandbox=sandbox))

@@ -216,6 +216,26 @@ def test_numpy_scalars_subclasses_and_containers_become_plain(sandbox, script):
     assert type(masked) is np.ndarray and masked.tolist() == [1, 2]
 
 
+def test_sets_dataclasses_and_namespaces_become_plain(sandbox, script):
+    """Do sets, dataclass instances and SimpleNamespaces cross as lists and dicts, not handles?"""
+    sub = script("""
+        import numpy as np
+        from dataclasses import dataclass
+        from types import SimpleNamespace
+        @dataclass
+        class Result:
+            theta: np.ndarray
+            epochs: int
+        def values():
+            return ({"D", "B"}, frozenset({3, 1}), Result(np.ones(2), 4), SimpleNamespace(theta=[1.0], best=2))
+    """)
+    with sandbox.start(sub) as proc:
+        letters, numbers, result, ns = proc.call("values")
+    assert letters == ["B", "D"] and numbers == [1, 3]
+    assert result["epochs"] == 4 and type(result["theta"]) is np.ndarray and result["theta"].tolist() == [1.0, 1.0]
+    assert ns == {"theta": [1.0], "best": 2}
+
+
 def test_too_large_results_are_refused_in_the_child(sandbox, script):
     sub = script("import numpy as np\ndef big():\n    return np.zeros(2_000_000)\ndef long():\n    return list(range(500_000))\n")
     with Sandbox(SandboxConfig(max_value_bytes=1_000_000, call_timeout=5)) as sb, sb.start(sub) as proc:

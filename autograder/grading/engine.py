@@ -9,6 +9,7 @@ secret) and lets grader faults (a hidden suite that does not load) propagate.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 from pathlib import Path
 
@@ -44,6 +45,23 @@ def _cell_warnings(proc) -> list[str]:
             last = str(error).strip().splitlines()[0] if str(error).strip() else "an error"
             out.append(f"cell {index} raised {last[:300]}")
     return out
+
+
+def code_digest(submission) -> bytes:
+    """sha256 of the code the submission runs (its cells' positions and sources; outputs and markdown
+    do not count), so re-saving a notebook keeps its grade and any change of code draws new inputs."""
+    h = hashlib.sha256(b"deepgrade/code/v1")
+    for cell in submission.cells:
+        source = cell.source.encode("utf-8", "surrogatepass")
+        h.update(f"{cell.index}:{len(source)}:".encode() + source)
+    return h.digest()
+
+
+def grading_seed(student_seed: int, submission) -> int:
+    """The seed of one grading's hidden inputs: the student's hidden seed (from the course secret) mixed
+    with the submission's code, so an input printed in feedback is useless to the next submission."""
+    digest = hashlib.sha256(student_seed.to_bytes(32, "big") + code_digest(submission)).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
 
 
 def _sandbox_warnings(sandbox) -> list[str]:
@@ -91,12 +109,6 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
         result["duration_s"] = round(time.perf_counter() - start, 4)
         return result
 
-    try:
-        submission = sb.load_submission(Path(path))
-    except sb.SubmissionError as exc:
-        return unloadable(str(exc))
-    result["warnings"] += [str(w) for w in (getattr(submission, "warnings", None) or ())]
-
     with contextlib.ExitStack() as stack:
         if sandbox is None:
             config = sb.SandboxConfig() if timeout is None else sb.SandboxConfig(call_timeout=timeout)
@@ -104,6 +116,11 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
             timed = False
         else:
             timed = timeout is not None
+        try:
+            submission = sb.load_submission(Path(path), sandbox=sandbox)
+        except sb.SubmissionError as exc:
+            return unloadable(str(exc))
+        result["warnings"] += [str(w) for w in (getattr(submission, "warnings", None) or ())]
         result["warnings"] += _sandbox_warnings(sandbox)
         try:
             proc = sandbox.start(submission)
@@ -112,8 +129,8 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
         stack.callback(proc.close)
         result["warnings"] += _cell_warnings(proc)
         student = _TimedStudent(proc, timeout) if timed else proc
-        context = GradingContext(student, dict(result["variant"]), hidden_seed(assignment_id, student_id, secret),
-                                 manifest, timeout)
+        seed = grading_seed(hidden_seed(assignment_id, student_id, secret), submission)
+        context = GradingContext(student, dict(result["variant"]), seed, manifest, timeout)
         outcomes = run_suite(assignment_id, context)
     result.update(score(manifest, outcomes))
     result["duration_s"] = round(time.perf_counter() - start, 4)

@@ -9,6 +9,7 @@ socket to the grader and a pipe for its stdout/stderr, and answers requests:
     get     {name, keep}             -> value of a global
     fetch   {handle}                 -> plain form of a kept object
     rng     {seed}                   -> handle to np.random.default_rng(seed)
+    parse   {args: [notebook bytes]} -> {cells, notes, metadata} (a loader process; no student code)
 
 Replies carry plain data only (see ``channel``). Results are converted here, in
 the untrusted process: ndarray subclasses become plain arrays, numpy scalars
@@ -223,6 +224,17 @@ class Child:
 
     def op_fetch(self, req, blobs):
         return self.reply(self.decode({"$h": req["handle"]}, blobs), None)
+
+    def op_parse(self, req, blobs):
+        """Read a notebook's bytes into cells (the loader process; see notebook.py)."""
+        from .notebook import NotebookError, parse_notebook
+
+        data = self.decode(req["args"], blobs)[0]
+        try:
+            text = np.ascontiguousarray(data, dtype=np.uint8).tobytes().decode("utf-8-sig")
+            return self.reply(parse_notebook(text), None)
+        except (NotebookError, UnicodeDecodeError) as exc:
+            return {"ok": False, "kind": "bad_value", "error": str(exc)}, []
 
     def op_rng(self, req, blobs):
         return self.reply(np.random.default_rng(req["seed"]), True)

@@ -3,7 +3,9 @@
 A notebook's code cells are kept in order (``Cell.index`` is the cell's position
 in the notebook, markdown cells included, counted from 0); cells tagged
 ``skip-grading`` are left out, and IPython magics and ``!shell`` lines are made
-harmless by ``transform.neutralize``. A ``.py`` file is split on ``# %%``
+harmless by ``transform.neutralize`` -- all of it inside the sandbox, in a loader
+process under the student's limits (``notebook.py``): the grader never parses a
+notebook's JSON or its cells' Python itself. A ``.py`` file is split on ``# %%``
 markers (jupytext's percent format; ``# %% [markdown]`` chunks and chunks tagged
 ``skip-grading`` are left out), or is one cell. Anything we cannot read raises
 ``SubmissionError`` with a message that names the file and what was expected.
@@ -11,16 +13,13 @@ markers (jupytext's percent format; ``# %% [markdown]`` chunks and chunks tagged
 
 from __future__ import annotations
 
-import json
 import re
-import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .transform import neutralize
+from .notebook import SKIP_TAG, skipped_note
 
 MAX_SUBMISSION_BYTES = 10_000_000
-SKIP_TAG = "skip-grading"
 SUFFIXES = (".ipynb", ".py")
 _MARKER = re.compile(r"^#\s?%%(?P<rest>.*)$")
 
@@ -43,8 +42,12 @@ class Submission:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_submission(path, *, max_bytes: int = MAX_SUBMISSION_BYTES) -> Submission:
-    """Read ``path`` (.ipynb or .py) into a ``Submission``; raises ``SubmissionError``."""
+def load_submission(path, *, max_bytes: int = MAX_SUBMISSION_BYTES, sandbox=None) -> Submission:
+    """Read ``path`` (.ipynb or .py) into a ``Submission``; raises ``SubmissionError``.
+
+    A notebook is parsed inside ``sandbox`` (a started :class:`~autograder.sandbox.Sandbox`; when None, a
+    shared one started on first use); a .py file is split here, by a linear scan of its lines.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -72,59 +75,37 @@ def load_submission(path, *, max_bytes: int = MAX_SUBMISSION_BYTES) -> Submissio
             f"{path}: is not valid UTF-8 (byte {exc.start} is {data[exc.start:exc.start + 1]!r}); save it as UTF-8"
         ) from None
     if suffix == ".ipynb":
-        return _load_notebook(path, text)
+        return _load_notebook(path, text, sandbox)
     return _load_script(path, text)
 
 
-def _load_notebook(path: Path, text: str) -> Submission:
-    try:
-        raw = json.loads(text)
-    except ValueError as exc:
-        raise SubmissionError(f"{path}: is not valid JSON ({exc}); the notebook file is corrupt") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
-        raise SubmissionError(f"{path}: is JSON but not a Jupyter notebook (it has no list of 'cells')")
-    if raw.get("nbformat") != 4:
-        raise SubmissionError(
-            f"{path}: is a notebook of format version {raw.get('nbformat')!r}; only version 4 notebooks "
-            "are accepted (open it in a current Jupyter and save it again)"
-        )
-    import nbformat
+def _load_notebook(path: Path, text: str, sandbox) -> Submission:
+    """Parse the notebook in a sandboxed loader process (``notebook.py``): never in the grader."""
+    from .process import parse_notebook
 
-    try:
-        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
-    except Exception as exc:
-        raise SubmissionError(f"{path}: nbformat could not read this notebook ({type(exc).__name__}: {exc})") from None
-    notes: list[str] = []
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore")
-        try:
-            nbformat.validate(nb)
-        except Exception as exc:
-            notes.append(f"the notebook does not follow the nbformat schema ({str(exc).splitlines()[0][:200]}); grading it anyway")
-    cells, skipped = [], []
-    for index, cell in enumerate(nb.cells):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(str(s) for s in source)
-        if not isinstance(source, str):
-            notes.append(f"cell {index}: its source is not text; skipped")
-            continue
-        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-        tags = metadata.get("tags") or []
-        if isinstance(tags, list) and SKIP_TAG in tags:
-            skipped.append(index)
-            continue
-        source, cell_notes = neutralize(source)
-        notes.extend(f"cell {index}: {note}" for note in cell_notes)
-        if source.strip():
-            cells.append(Cell(index, source))
-    notes.extend(_skipped_note(skipped))
-    if not cells:
-        notes.append("the notebook has no code cells to run")
-    metadata = dict(nb.metadata) if isinstance(nb.get("metadata"), dict) else {}
-    return Submission(path, cells, metadata, notes)
+    if sandbox is None:
+        sandbox = _parser_sandbox()
+    parsed = parse_notebook(sandbox, text)
+    if isinstance(parsed, str):
+        raise SubmissionError(f"{path}: {parsed}")
+    cells = [Cell(index, source) for index, source in parsed["cells"]]
+    return Submission(path, cells, parsed["metadata"], parsed["notes"])
+
+
+_parser = None
+
+
+def _parser_sandbox():
+    """A sandbox kept for reading notebooks when the caller gave none (tests, one-off loads)."""
+    global _parser
+    if _parser is None or _parser._closed:
+        import atexit
+
+        from .runner import Sandbox
+
+        _parser = Sandbox()
+        atexit.register(_parser.close)
+    return _parser
 
 
 def _load_script(path: Path, text: str) -> Submission:
@@ -148,13 +129,7 @@ def _load_script(path: Path, text: str) -> Submission:
         source = "".join(lines)
         if source.strip():
             cells.append(Cell(index, source))
-    notes.extend(_skipped_note(skipped))
+    notes.extend(skipped_note(skipped))
     return Submission(path, cells, {}, notes)
 
 
-def _skipped_note(indices: list[int]) -> list[str]:
-    """One note for all cells tagged skip-grading (self-checks, demonstrations)."""
-    if not indices:
-        return []
-    word = "cell" if len(indices) == 1 else "cells"
-    return [f"{word} {', '.join(map(str, indices))}: tagged {SKIP_TAG}, not run"]

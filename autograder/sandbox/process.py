@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import selectors
 import signal
 import socket
@@ -26,6 +25,9 @@ from .config import KINDS, Handle, Rng, StudentError
 
 _tokens = itertools.count(1)
 MAX_MESSAGE = 4000
+SUBMISSION_TIMEOUT = 180.0  # one submission's total wall-clock budget (cells, calls, restarts, fresh copies)
+LOAD_TIMEOUT = 20.0  # reading one notebook in a loader process
+MAX_NOTEBOOK_REPLY = 32 << 20  # the loader's reply: the cells' text, notes and metadata
 
 SIGNAL_HINTS = {
     signal.SIGSEGV: "segmentation fault",
@@ -182,12 +184,103 @@ def open_child(sandbox, module: str, timeout: float, output: _Output | None = No
     return conn, hello.get("info", {})
 
 
-class StudentProcess:
-    """A submission running in its own sandboxed process (see the package docstring)."""
+def defines(source: str, name: str) -> bool:
+    """Whether a line of ``source`` starts ``def name``, ``class name`` or ``name =`` (a linear scan: the
+    source is the student's)."""
+    for line in source.splitlines():
+        text = line.lstrip()
+        for keyword in ("def", "class"):
+            if text.startswith(keyword) and text[len(keyword):len(keyword) + 1] in (" ", "\t"):
+                rest = text[len(keyword):].lstrip()
+                if rest.startswith(name) and not rest[len(name):len(name) + 1].isidentifier():
+                    return True
+        if line.startswith(name) and line[len(name):].lstrip().startswith("=") and not \
+                line[len(name):].lstrip().startswith("=="):
+            return True
+    return False
 
-    def __init__(self, sandbox, submission):
+
+class Budget:
+    """One submission's total time: every cell, call, restart and fresh copy draws on it."""
+
+    def __init__(self, seconds: float):
+        if not seconds > 0:
+            raise ValueError(f"a submission's time budget must be a positive number of seconds, got {seconds!r}")
+        self.seconds = float(seconds)
+        self.deadline = time.monotonic() + self.seconds
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def spent(self) -> StudentError:
+        return StudentError("timeout", f"not run: the submission used up its total time budget of {self.seconds:g} s")
+
+
+def _check_parsed(value) -> dict | str:
+    """The loader's reply, checked field by field (it comes from a process that read hostile bytes)."""
+    if type(value) is not dict or set(value) != {"cells", "notes", "metadata"}:
+        return "the notebook's loader sent a malformed reply"
+    cells, notes, metadata = value["cells"], value["notes"], value["metadata"]
+    if type(cells) is not list or type(notes) is not list or type(metadata) is not dict:
+        return "the notebook's loader sent a malformed reply"
+    last = -1
+    for cell in cells:
+        if not (type(cell) is list and len(cell) == 2 and type(cell[0]) is int and type(cell[1]) is str
+                and cell[0] > last):
+            return "the notebook's loader sent a malformed list of cells"
+        last = cell[0]
+    if not all(type(n) is str for n in notes):
+        return "the notebook's loader sent malformed notes"
+    return {"cells": [(i, src) for i, src in cells], "notes": [n[:MAX_MESSAGE] for n in notes[:1000]],
+            "metadata": metadata}
+
+
+def _plain_only(value, recurse):
+    raise channel.ChannelError(f"cannot send a {type(value).__name__}")
+
+
+def parse_notebook(sandbox, text: str) -> dict | str:
+    """Cells of the notebook ``text``, read by a loader process forked in ``sandbox`` under the student's
+    limits (see notebook.py): ``{"cells": [(index, source)], "notes", "metadata"}``, or a str saying in
+    plain words why the notebook could not be read."""
+    c = sandbox.config
+    output = _Output(c.output_tail)
+    conn, _ = open_child(sandbox, "__loader__", c.start_timeout, output)
+    try:
+        blobs: list = []
+        data = np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8)
+        header = {"op": "parse", "args": channel.encode((data,), blobs, _plain_only)}
+        reply, rblobs = conn.exchange(header, blobs, LOAD_TIMEOUT, output, c.output_limit, MAX_NOTEBOOK_REPLY)
+        if not reply.get("ok"):
+            return str(reply.get("error"))[:MAX_MESSAGE]
+        return _check_parsed(channel.decode(reply.get("value"), rblobs))
+    except StudentError as exc:
+        if exc.kind == "timeout":
+            return (f"reading this notebook took longer than {LOAD_TIMEOUT:g} s (very many magics or !shell "
+                    "lines, or a huge cell?), so it was stopped")
+        if exc.kind == "crash":
+            conn.close(sandbox)
+            return f"reading this notebook failed: the process reading it {describe_status(conn.status)}"
+        return f"reading this notebook failed ({exc.message})"
+    except channel.ChannelError as exc:
+        return f"reading this notebook gave a reply the grader cannot read ({exc})"
+    finally:
+        conn.close(sandbox)
+
+
+class StudentProcess:
+    """A submission running in its own sandboxed process (see the package docstring).
+
+    ``budget`` is the submission's total time (a :class:`Budget`, shared with its fresh copies; default
+    ``SUBMISSION_TIMEOUT`` seconds from now): once spent, every further cell and call fails at once
+    with that reason instead of starting processes again.
+    """
+
+    def __init__(self, sandbox, submission, budget: Budget | None = None):
         self.submission = submission
         self._sb = sandbox
+        self._budget = budget or Budget(getattr(sandbox.config, "submission_timeout", SUBMISSION_TIMEOUT))
+        self._copies: list[StudentProcess] = []
         self._token = next(_tokens)
         self._generation = 0
         self._conn: _Conn | None = None
@@ -213,8 +306,14 @@ class StudentProcess:
         """Fork a child and run every cell that did not kill an earlier child; a cell that kills this one
         is recorded as fatal and the run starts over without it."""
         c = self._sb.config
-        deadline = time.monotonic() + c.run_timeout
+        deadline = min(time.monotonic() + c.run_timeout, self._budget.deadline)
         while True:
+            if self._budget.remaining() <= 0:
+                self._gave_up = True
+                for cell in self.submission.cells:
+                    self._results.setdefault(cell.index, {"index": cell.index, "ok": False,
+                                                          "error": self._budget.spent().message})
+                return
             self.restarts += 1
             if self.restarts > c.max_restarts:
                 self._gave_up = True
@@ -230,8 +329,10 @@ class StudentProcess:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self._skipped.add(cell.index)
+                    limit = (f"the time limit of {c.run_timeout:g} s" if deadline < self._budget.deadline
+                             else f"the submission's total time budget of {self._budget.seconds:g} s")
                     self._results.setdefault(cell.index, {"index": cell.index, "ok": False, "error": (
-                        f"not run: the cells together used up the time limit of {c.run_timeout:g} s")})
+                        f"not run: the cells together used up {limit}")})
                     continue
                 try:
                     reply, _ = self._exchange({"op": "exec", "index": cell.index, "source": cell.source},
@@ -247,11 +348,18 @@ class StudentProcess:
 
     def _exchange(self, header, blobs, timeout):
         c = self._sb.config
+        remaining = self._budget.remaining()
+        if remaining <= 0:
+            raise self._budget.spent()
+        limit = min(timeout, remaining)
         try:
-            return self._conn.exchange(header, blobs, timeout, self._output, c.output_limit, c.max_value_bytes + (16 << 20))
+            return self._conn.exchange(header, blobs, limit, self._output, c.output_limit, c.max_value_bytes + (16 << 20))
         except StudentError as exc:
             self._conn.close(self._sb)
             message = exc.message or f"the submission's process {describe_status(self._conn.status)}"
+            if exc.kind == "timeout" and limit < timeout:
+                message = (f"did not finish before the submission's total time budget of {self._budget.seconds:g} s "
+                           "ran out, so it was stopped")
             self._conn = None
             raise StudentError(exc.kind, message) from None
 
@@ -262,10 +370,27 @@ class StudentProcess:
         if self._conn is None and not self._gave_up:
             self._boot()
         if self._gave_up:
+            if self._budget.remaining() <= 0:
+                raise self._budget.spent()
             raise StudentError("crash", f"the submission's process died {self._sb.config.max_restarts} "
                                "times, so grading gave up on it")
 
+    def fresh(self) -> StudentProcess:
+        """A new process of the same submission that never saw any earlier call.
+
+        It is forked from the zygote and runs the cells again from scratch, in its own namespaces, so no
+        state of this process (globals, files, shared memory, threads) reaches it: use it for every check
+        whose credit depends on two groups of calls being independent (a sequence against its own steps).
+        It draws on this submission's time budget and is closed with this process (or use ``with``).
+        """
+        copy = StudentProcess(self._sb, self.submission, budget=self._budget)
+        self._copies.append(copy)
+        return copy
+
     def close(self):
+        for copy in self._copies:
+            copy.close()
+        self._copies.clear()
         if self._conn is not None:
             self._conn.close(self._sb)
             self._conn = None
@@ -322,10 +447,9 @@ class StudentProcess:
         return self._decode(reply, rblobs)
 
     def _explain_missing(self, name: str, message: str) -> str:
-        pattern = re.compile(rf"^\s*(def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*=", re.M)
         for cell in self.submission.cells:
             result = self._results.get(cell.index)
-            if pattern.search(cell.source) and result and not result["ok"]:
+            if result and not result["ok"] and defines(cell.source, name):
                 first = (result["error"] or "").splitlines()[0] if result["error"] else ""
                 return f"{message}: cell {cell.index}, which defines it, failed ({first})"
         return message

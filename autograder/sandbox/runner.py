@@ -25,7 +25,7 @@ from pathlib import Path
 from . import bwrap, channel
 from .config import SandboxConfig
 
-SHIPPED = ("channel.py", "child.py", "limits.py", "zygote.py")
+SHIPPED = ("channel.py", "child.py", "limits.py", "notebook.py", "transform.py", "zygote.py")
 PACKAGE = "_deepgrade_sandbox"
 BOOT = (
     "import json, sys; s = json.loads(sys.argv[1]); sys.dont_write_bytecode = True; "

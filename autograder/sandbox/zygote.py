@@ -42,6 +42,14 @@ def _load_heavy(settings: dict) -> dict:
     import numpy.random  # noqa: F401  (lazily imported by numpy; load it before any sandbox layer)
 
     versions["numpy"] = numpy.__version__
+    try:  # what a loader process needs to read a notebook (notebook.py), loaded once here
+        import nbformat
+        from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
+
+        nbformat.validator.get_validator(version=4)
+        versions["nbformat"] = nbformat.__version__
+    except Exception as exc:  # grading .py files still works
+        versions["nbformat"] = f"not loaded ({type(exc).__name__})"
     for name in settings.get("preload", ()):
         try:
             __import__(name)
@@ -187,6 +195,6 @@ def main(settings: dict):
     limits.prctl(limits.PR_SET_DUMPABLE, 0)
     limits.become_subreaper()
     versions = _load_heavy(settings)
-    from . import channel, child  # noqa: F401  (imported before any fork, so children need no disk access)
+    from . import channel, child, notebook  # noqa: F401  (imported before any fork: children need no disk access)
 
     Zygote(settings, control).serve(versions)

@@ -1,0 +1,115 @@
+"""Read a notebook's text into the cells to run -- INSIDE the sandbox, never in the grader.
+
+A notebook is untrusted bytes: ``json.loads`` and ``ast.parse`` recurse, IPython's
+transformers can take minutes on a cell of many ``!shell`` lines, and nbformat's
+validator walks the whole document. So this module is shipped into the sandbox
+with the child (see ``runner.SHIPPED``) and runs in a loader process forked from
+the zygote, under the same time, memory and output limits as student code
+(``process.parse_notebook``); the grader only reads the bounded reply.
+
+``parse_notebook(text)`` returns ``{"cells": [[index, source], ...], "notes": [...],
+"metadata": {...}}``: the code cells in order (``index`` is the cell's position in
+the notebook, markdown cells included), cells tagged ``skip-grading`` left out,
+IPython magics and ``!shell`` lines neutralized (``transform.neutralize``).
+A notebook that cannot be graded raises ``NotebookError`` with a message for the
+student (the grader prefixes the file name).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings as _warnings
+
+from .transform import neutralize
+
+SKIP_TAG = "skip-grading"
+
+
+class NotebookError(ValueError):
+    """The text is not a notebook we can grade; the message says why, in plain words."""
+
+
+def skipped_note(indices: list[int]) -> list[str]:
+    """One note for all cells tagged skip-grading (self-checks, demonstrations)."""
+    if not indices:
+        return []
+    word = "cell" if len(indices) == 1 else "cells"
+    return [f"{word} {', '.join(map(str, indices))}: tagged {SKIP_TAG}, not run"]
+
+
+def _checked_structure(text: str) -> dict:
+    try:
+        raw = json.loads(text)
+    except RecursionError:
+        raise NotebookError("is nested too deeply to be a notebook; the notebook file is corrupt") from None
+    except ValueError as exc:
+        raise NotebookError(f"is not valid JSON ({exc}); the notebook file is corrupt") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        raise NotebookError("is JSON but not a Jupyter notebook (it has no list of 'cells')")
+    if raw.get("nbformat") != 4:
+        version = raw.get("nbformat")
+        shown = repr(version) if isinstance(version, (int, float, str, type(None))) else "unknown"
+        raise NotebookError(
+            f"is a notebook of format version {shown[:20]}; only version 4 notebooks are accepted "
+            "(open it in a current Jupyter and save it again)"
+        )
+    return raw
+
+
+def _plain_metadata(meta) -> dict:
+    """The notebook's metadata with string keys only, as it may cross the channel (else empty)."""
+    if not isinstance(meta, dict):
+        return {}
+    try:
+        json.dumps(meta)
+    except (TypeError, ValueError, RecursionError):
+        return {}
+    return {k: v for k, v in meta.items() if isinstance(k, str)}
+
+
+def parse_notebook(text: str) -> dict:
+    """Cells, notes and metadata of the notebook ``text`` (see the module docstring)."""
+    _checked_structure(text)
+    import nbformat
+
+    try:
+        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    except RecursionError:
+        raise NotebookError("is nested too deeply to be a notebook") from None
+    except Exception as exc:
+        raise NotebookError(f"nbformat could not read this notebook ({type(exc).__name__}: {exc})") from None
+    notes: list[str] = []
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        try:
+            nbformat.validate(nb)
+        except Exception as exc:
+            first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            notes.append(f"the notebook does not follow the nbformat schema ({first}); grading it anyway")
+    cells, skipped = [], []
+    for index, cell in enumerate(nb.cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(str(s) for s in source)
+        if not isinstance(source, str):
+            notes.append(f"cell {index}: its source is not text; skipped")
+            continue
+        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = metadata.get("tags") or []
+        if isinstance(tags, list) and SKIP_TAG in tags:
+            skipped.append(index)
+            continue
+        try:
+            source, cell_notes = neutralize(source)
+        except (RecursionError, MemoryError):
+            notes.append(f"cell {index}: nested too deeply to be read; not run")
+            continue
+        notes.extend(f"cell {index}: {note}" for note in cell_notes)
+        if source.strip():
+            cells.append([index, source])
+    notes.extend(skipped_note(skipped))
+    if not cells:
+        notes.append("the notebook has no code cells to run")
+    return {"cells": cells, "notes": notes, "metadata": _plain_metadata(nb.get("metadata"))}

@@ -30,6 +30,9 @@ class _TimedStudent:
     def call(self, name, *args, **kwargs):
         return self._proc.call(name, *args, timeout=self._timeout, **kwargs)
 
+    def fresh(self):
+        return _TimedStudent(self._proc.fresh(), self._timeout)
+
     def __getattr__(self, name):
         return getattr(self._proc, name)
 

@@ -39,6 +39,15 @@ SIGNAL_HINTS = {
 }
 
 
+# Whatever a reply's bytes make the decoder raise is the student's bad value, never a grader error.
+UNREADABLE = (channel.ChannelError, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError,
+              MemoryError, UnicodeError, AttributeError)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc)[:300] if isinstance(exc, channel.ChannelError) else f"{type(exc).__name__} while decoding"
+
+
 def describe_status(status: int | None) -> str:
     if status is None:
         return "stopped"
@@ -159,8 +168,8 @@ class _Conn:
                     raise StudentError("crash", "")  # the caller fills in how the process died
                 try:
                     frame = reader.feed(chunk)
-                except channel.ChannelError as exc:
-                    raise StudentError("bad_value", f"broke the grader's channel ({exc}), so it was stopped") from None
+                except UNREADABLE as exc:
+                    raise StudentError("bad_value", f"broke the grader's channel ({_reason(exc)}), so it was stopped") from None
                 if frame is not None:
                     if self.drain(output, limit - printed)[0] + printed > limit:
                         raise StudentError("output_limit", f"printed more than {limit} bytes, so it was stopped")
@@ -262,8 +271,8 @@ def parse_notebook(sandbox, text: str) -> dict | str:
             conn.close(sandbox)
             return f"reading this notebook failed: the process reading it {describe_status(conn.status)}"
         return f"reading this notebook failed ({exc.message})"
-    except channel.ChannelError as exc:
-        return f"reading this notebook gave a reply the grader cannot read ({exc})"
+    except UNREADABLE as exc:
+        return f"reading this notebook gave a reply the grader cannot read ({_reason(exc)})"
     finally:
         conn.close(sandbox)
 
@@ -427,9 +436,9 @@ class StudentProcess:
 
         try:
             return channel.decode(reply.get("value"), blobs, {"$h": handle})
-        except channel.ChannelError as exc:
+        except UNREADABLE as exc:
             self.close()
-            raise StudentError("bad_value", f"sent a value the grader cannot read ({exc}), so it was stopped") from None
+            raise StudentError("bad_value", f"sent a value the grader cannot read ({_reason(exc)}), so it was stopped") from None
 
     def _request(self, header: dict, timeout: float | None, values=()):
         """Send a request whose ``values`` (args, kwargs) are encoded after a restart; decode the reply."""

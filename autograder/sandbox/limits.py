@@ -23,6 +23,11 @@ import resource
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWNET = 0x40000000
+# A child's own namespaces: nothing (files, SysV IPC, abstract or loopback sockets, signals) reaches it
+# from another child -- another student's, or another process of the same submission (fresh copies).
+CHILD_NAMESPACES = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
@@ -55,21 +60,25 @@ def become_subreaper() -> bool:
 
 
 def enter_namespaces(namespaces: bool, self_map: bool) -> dict:
-    """In A: enter fresh user + PID + mount namespaces.
+    """In A: enter fresh user, PID, mount, IPC and network namespaces (the last two optional).
 
     The new user namespace needs a uid/gid map before files can be created on its
     tmpfs. With ``self_map`` A maps its own ids (its /proc/self/*_map files are
     root's while it is not dumpable, so it is dumpable for the few microseconds of
     the write); otherwise the zygote writes the maps (``write_id_maps``).
     """
-    info = {"host_euid": os.geteuid(), "pid_namespace": False, "user_namespace": False}
+    info = {"host_euid": os.geteuid(), "pid_namespace": False, "user_namespace": False,
+            "ipc_namespace": False, "net_namespace": False}
     if not namespaces:
         return info
     uid, gid = os.geteuid(), os.getegid()
     if self_map:
         prctl(PR_SET_DUMPABLE, 1)
-    if _call("unshare", ctypes.c_int(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS)):
+    if _call("unshare", ctypes.c_int(CHILD_NAMESPACES)):
+        info["pid_namespace"] = info["user_namespace"] = info["ipc_namespace"] = info["net_namespace"] = True
+    elif _call("unshare", ctypes.c_int(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS)):
         info["pid_namespace"] = info["user_namespace"] = True
+    if info["user_namespace"]:
         if self_map:
             write_id_maps("self", uid, gid, deny_setgroups=True)
     if self_map:

@@ -77,3 +77,41 @@ def test_a_call_running_into_the_budget_is_stopped_with_that_reason(sandbox, scr
 def test_budget_must_be_positive():
     with pytest.raises(ValueError, match="time budget"):
         Budget(0)
+
+
+MEETING = """
+import socket
+
+def listen():
+    global _server, _tcp
+    _server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _server.bind("\\0deepgrade-replay")
+    _server.listen(1)
+    _tcp = socket.socket()
+    _tcp.bind(("127.0.0.1", 0))
+    _tcp.listen(1)
+    return _tcp.getsockname()[1]
+
+def reach(port):
+    found = []
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect("\\0deepgrade-replay")
+        found.append("abstract")
+    except OSError:
+        pass
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5)
+        found.append("tcp")
+    except OSError:
+        pass
+    return found
+"""
+
+
+def test_processes_of_one_submission_cannot_meet(sandbox, script):
+    """Can a fresh copy reach the first process through an abstract or loopback socket (a replay channel)?"""
+    with StudentProcess(sandbox, script(MEETING)) as proc:
+        port = proc.call("listen")
+        assert "abstract" in proc.call("reach", port)  # works inside one process (loopback may be down)
+        assert proc.fresh().call("reach", port) == []

@@ -3,8 +3,9 @@
 Everything here runs in the grader on plain data that came back through the values-only channel
 (numpy arrays, numbers, lists); nothing a student wrote is ever called, so an object with a lying
 ``__eq__`` cannot reach this module. A comparison returns a :class:`Comparison` whose ``problem``
-and ``hint`` describe what differs -- shapes, error sizes, the index of the worst entry -- and never
-an expected value.
+and ``hint`` describe what differs -- shapes and the order of magnitude of the relative error -- and never
+an expected value, an index or a second number: feedback on a failing output states at most one number
+(``magnitude``), so that resubmitting cannot map a hidden answer entry by entry.
 
 Tolerances (``tolerance_for``): an entry passes when
 
@@ -115,8 +116,19 @@ def _shape_hint(got_shape, want_shape) -> str:
     return ""
 
 
+def magnitude(x: float) -> str:
+    """The order of magnitude of a non-negative error, the one number a failing output's feedback shows:
+    ``about 1e-03``; ``more than 1e+06`` above a million; no mantissa, so it pins down no expected value."""
+    x = float(x)
+    if not np.isfinite(x) or x >= 1e6:
+        return "more than 1e+06"
+    if x <= 0:
+        return "0"
+    return f"about 1e{int(np.floor(np.log10(x) + 0.5)):+03d}"
+
+
 def _value_hint(g: np.ndarray, e: np.ndarray, bad: np.ndarray) -> str:
-    """What a mismatch looks like, in words that reveal no expected value."""
+    """What a mismatch looks like, in words that reveal no expected value and hold no number."""
     scale = float(np.max(np.abs(e))) if e.size else 0.0
     if scale > 0 and not np.any(g):
         return "your result is all zeros"
@@ -126,12 +138,11 @@ def _value_hint(g: np.ndarray, e: np.ndarray, bad: np.ndarray) -> str:
     if ee > 0:
         c = float(np.sum(g * e)) / ee
         if abs(c - 1.0) > 1e-3 and np.allclose(g, c * e, rtol=1e-6, atol=1e-9 * scale):
-            return f"your result is a constant multiple (x{c:.4g}) of the expected one: a missing or extra factor?"
+            return "your result is a constant multiple of the expected one: a missing or extra factor?"
     if e.ndim == 2 and e.shape[0] == e.shape[1] and np.allclose(g, e.T, rtol=1e-6, atol=1e-9 * scale):
         return "your result is the transpose of the expected one"
-    n_bad = int(np.count_nonzero(bad))
-    if n_bad < bad.size:
-        return f"{n_bad} of {bad.size} entries differ; the others match"
+    if np.count_nonzero(bad) < bad.size:
+        return "only some entries differ; the others match"
     return ""
 
 
@@ -161,8 +172,7 @@ def compare_arrays(got, expected, name: str, tol: Tolerance | None = None, shape
         kinds = "NaN" if np.all(np.isnan(g[bad])) else "NaN/inf" if np.any(np.isnan(g[bad])) else "inf"
         return Comparison(
             False,
-            f"{name} has {int(bad.sum())} {kinds} entr{'y' if bad.sum() == 1 else 'ies'} "
-            f"(first at index {first})",
+            f"{name} has {kinds} entries where a finite number is expected",
             "look for an overflow (exp of a large number), a division by zero or an uninitialized array",
             where=first,
         )
@@ -181,12 +191,10 @@ def compare_arrays(got, expected, name: str, tol: Tolerance | None = None, shape
     max_rel = float(np.max(err / np.maximum(denom, 1e-300)))
     if not np.any(bad):
         return Comparison(True, max_abs=max_abs, max_rel=max_rel, where=where, tolerance=tol)
-    at = f" at index {where}" if g.ndim else ""
-    if scale > 0:
-        problem = (f"{name} differs: max abs error {max_abs:.2e}{at}, relative error {max_rel:.2e} "
-                   f"(allowed {tol.rtol:.0e})")
-    else:  # nothing to be relative to
-        problem = f"{name} differs: max abs error {max_abs:.2e}{at} (allowed {tol.atol:.0e})"
+    if scale > 0:  # one number: the worst relative error, as an order of magnitude, with no index
+        problem = f"{name} differs: relative error {magnitude(max_rel)}"
+    else:  # nothing to be relative to: the largest entry of the student's own result, all that differs
+        problem = f"{name} differs: it should be all zeros, and its largest entry is {magnitude(max_abs)} in size"
     return Comparison(False, problem, _value_hint(g, e, bad), max_abs, max_rel, where, tol)
 
 
@@ -212,8 +220,9 @@ def compare_scalar(got, expected: float, name: str, tol: Tolerance | None = None
         hint = "your value has the opposite sign"
     elif value == 0 and e != 0:
         hint = "your value is zero"
-    allowed = tol.rtol * abs(e) + tol.atol
-    return Comparison(False, f"{name} is off by {err:.2e} (allowed {allowed:.1e})", hint, err, rel, None, tol)
+    # One number, an order of magnitude, and relative: the absolute error of a zero answer is the key itself.
+    size = f"relative error {magnitude(rel)}" if e != 0 else f"it should be 0 and is {magnitude(err)} in size"
+    return Comparison(False, f"{name} is not right ({size})", hint, err, rel, None, tol)
 
 
 def compare_exact(got, expected, name: str) -> Comparison:

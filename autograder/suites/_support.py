@@ -34,7 +34,7 @@ from autograder.grading.compare import (
 )
 from autograder.grading.plugin import GradingFailure, StudentCodeError
 
-__all__ = ["Arg", "Returned", "call", "get_blank", "rng_arg", "fail", "informative", "check_answer", "plain_form", "precision", "shared_rng",
+__all__ = ["Arg", "Returned", "call", "get_blank", "rng_arg", "fail", "informative", "fresh", "varies", "check_answer", "plain_form", "precision", "shared_rng",
            "GradingFailure", "StudentCodeError",
            "FLOAT64", "Tolerance", "as_numeric"]
 
@@ -64,6 +64,22 @@ def shared_rng(student, seed: int) -> Arg:
     except _sandbox().StudentError as err:
         raise StudentCodeError(f"Making a random generator in your process failed: "
                                f"{getattr(err, 'message', None) or err}") from None
+
+
+def fresh(student):
+    """A new process of the submission that never saw any earlier call (``student.fresh()``).
+
+    Use it for every check whose credit depends on two groups of calls being independent -- a sequence
+    against the student's own step functions, an sgd against their own minibatches: in one live process
+    the second group could simply replay what the first returned (globals, caches, files).
+    """
+    make = getattr(student, "fresh", None)
+    if make is None:  # a stand-in without fresh copies (unit tests): the same process
+        return student
+    try:
+        return make()
+    except _sandbox().StudentError as err:
+        raise StudentCodeError(f"Running your submission again failed: {getattr(err, 'message', None) or err}") from None
 
 
 def _unwrap(value):
@@ -198,6 +214,13 @@ def flat(arrays) -> np.ndarray:
 def informative(*arrays) -> bool:
     """True when every array varies: a composition of constant stubs never stands in for the reference."""
     return all(np.asarray(a).size > 1 and float(np.ptp(np.asarray(a, dtype=np.float64))) > 0 for a in arrays)
+
+
+def varies(a, b) -> bool:
+    """Whether two results differ at all (in shape or in any entry): a function whose output does not move
+    when one of its inputs does ignores that input."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape != b.shape or not np.array_equal(a, b, equal_nan=True)
 
 
 def fail(problem: str, hint: str = "", call_desc: str | None = None):

@@ -26,18 +26,24 @@ def _series(rng, p=None):
 
 @pytest.mark.question("lags")
 def test_lag_tensor(student, hidden_rng):
-    """lag_tensor on a random multivariate series"""
+    """lag_tensor on a random multivariate series, and with L = T - 1 (a single window)"""
     data, L = _series(hidden_rng), int(hidden_rng.integers(2, 8))
+    r = call(student, "lag_tensor", data=data, L=L)
+    r.check("Z", r.value, ref.lag_tensor(data, L), LAG_HINT, "(T-L, L, p)")
+    L = data.shape[0] - 1
     r = call(student, "lag_tensor", data=data, L=L)
     r.check("Z", r.value, ref.lag_tensor(data, L), LAG_HINT, "(T-L, L, p)")
 
 
 @pytest.mark.question("lags")
 def test_lag_tensor_one_lag_one_series(student, hidden_rng):
-    """lag_tensor with one lag of one series (L = 1, p = 1)"""
+    """lag_tensor with one lag of one series (L = 1, p = 1), and with two lags of it"""
     data = _series(hidden_rng, p=1)
-    r = call(student, "lag_tensor", data=data, L=1)
-    r.check("Z", r.value, ref.lag_tensor(data, 1), LAG_HINT, "(T-L, L, p)")
+    # With L = 1 the lag tensor is data[:-1], which returning the data itself, resized, also gives: the same
+    # series with L = 2 is checked too, so that only code that builds the windows earns this test.
+    for L in (1, 2):
+        r = call(student, "lag_tensor", data=data, L=L)
+        r.check("Z", r.value, ref.lag_tensor(data, L), LAG_HINT, "(T-L, L, p)")
 
 
 @pytest.mark.question("lags")
@@ -111,6 +117,8 @@ def test_nyse_test_r2(student, variant):
     check_answer(
         "test_r2", get_blank(student, "test_r2"), quiz_key(variant)["test_r2"],
         f"fit OLS on the training days (before 1980) of your variant's model (L = {variant['L']}, features "
-        f"{', '.join(variant['features'])}, day_of_week = {variant['day_of_week']}) and report R^2 on the test days",
+        f"{', '.join(variant['features'])}, day_of_week = {variant['day_of_week']}) and report R^2 on the test days"
+        + ("; keep the notebook's cell that drops Friday's dummy (a full-rank design: every least-squares solver "
+           "then gives the same R^2)" if variant["day_of_week"] else ""),
         tol=Tolerance(1e-6, ANSWER_ATOL),
     )

@@ -5,6 +5,11 @@ or x / (1 - phi); the fraction dropped is phi within sampling error (checked at 
 and at a second phi, so that neither a hard-coded phi nor the keep-probability convention passes);
 the same seed gives the same mask and another seed another mask; ``train=False`` is the identity;
 and the backward pass agrees with the student's *own* mask, read off their forward output.
+
+Every property first proves that the code did something: a mask counts only when it keeps some units
+and drops others, and the tests whose right answer is the identity (``train=False``, ``phi = 0``) give
+credit only when the same functions also drop units at training time. Messages give no index and at
+most one number.
 """
 
 from __future__ import annotations
@@ -41,13 +46,41 @@ def _kept(r, out, x, phi):
     kept = np.abs(out - scaled) <= tol.rtol * np.abs(scaled) + tol.atol
     bad = ~(dropped | kept)
     if np.any(bad):
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
         unscaled = np.abs(out - x) <= tol.rtol * np.abs(x) + tol.atol
         hint = ("kept units must be divided by 1 - phi (inverted dropout), so that E[out] = x"
                 if np.all(dropped | unscaled) else "every entry must be 0 (dropped) or x / (1 - phi) (kept)")
-        r.fail(f"{int(bad.sum())} of {bad.size} entries of out are neither 0 nor x / (1 - phi) "
-               f"(first at index {where})", hint)
+        r.fail("some entries of out are neither 0 nor x / (1 - phi)", hint)
     return kept
+
+
+def _kept_and_dropped(r, out, x, phi):
+    """``_kept``, and proof that the mask is one: on a large input some units are kept and some dropped."""
+    kept = _kept(r, out, x, phi)
+    if not np.any(kept):
+        r.fail("every unit was dropped (out is all zeros)", "keep each unit with probability 1 - phi")
+    if np.all(kept):
+        r.fail("no unit was dropped", "drop each unit independently with probability phi when train=True")
+    return kept
+
+
+def _drops_at_training_time(student, phi, rng):
+    """Fail unless dropout_forward with train=True returns a real mask: 0 or x / (1 - phi), some of each. The
+    tests whose right answer is the identity earn credit only with it (returning x is no dropout layer)."""
+    x = _x(rng, (int(rng.integers(30, 40)), int(rng.integers(30, 40))))
+    r, out, cache = _forward(student, x, phi, int(rng.integers(2**31)))
+    if out.shape != x.shape:
+        r.fail(f"out has shape {out.shape}; expected the shape of x, {x.shape}")
+    return x, out, _kept_and_dropped(r, out, x, phi), cache
+
+
+def _check_backward_train(student, phi, rng):
+    """dropout_backward after a training forward: the gradient of the units that forward kept, scaled."""
+    x, out, kept, cache = _drops_at_training_time(student, phi, rng)
+    dout = rng.standard_normal(x.shape)
+    rb = call(student, "dropout_backward", dout=dout, cache=Arg(cache, "the cache from your dropout_forward"))
+    rb.at_precision_of(out)
+    rb.check("dx", rb.value, np.where(kept, dout / (1.0 - phi), 0.0),
+             "the gradient flows only through the units your forward kept, scaled like them", "(same shape as x)")
 
 
 def _check_rate(r, kept, phi, yours: bool):
@@ -55,11 +88,11 @@ def _check_rate(r, kept, phi, yours: bool):
     rate = 1.0 - kept.mean()
     allowed = 4.5 * np.sqrt(phi * (1.0 - phi) / n) + 1.0 / n
     if abs(rate - phi) > allowed:
-        which = f"your variant's phi = {phi}" if yours else "the phi of this call (not your variant's)"
+        which = "your variant's phi" if yours else "the phi of this call (not your variant's)"
         hint = ("phi is the probability of DROPPING a unit (ISLP's convention)" if abs(rate - (1 - phi)) <= allowed
                 else "drop each unit independently with probability phi")
-        r.fail(f"over {n} units with {which}, the fraction dropped is off by {abs(rate - phi):.3f}, more than "
-               f"sampling error allows ({allowed:.3f})", hint)
+        r.fail(f"on a large input with {which}, the fraction dropped is {'above' if rate > phi else 'below'} phi "
+               "by more than sampling error allows", hint)
 
 
 @pytest.mark.question("dropout")
@@ -68,7 +101,7 @@ def test_forward_values(student, variant, hidden_rng):
     for phi in (variant["phi"], float(hidden_rng.choice(SECOND_PHIS))):
         x = _x(hidden_rng, (int(hidden_rng.integers(40, 60)), int(hidden_rng.integers(40, 60))))
         r, out, _ = _forward(student, x, phi, int(hidden_rng.integers(2**31)))
-        _kept(r, out, x, phi)
+        _kept_and_dropped(r, out, x, phi)
 
 
 @pytest.mark.question("dropout")
@@ -99,15 +132,17 @@ def test_forward_uses_its_rng(student, variant, hidden_rng):
 
 @pytest.mark.question("dropout")
 def test_forward_test_time(student, variant, hidden_rng):
-    """dropout_forward with train=False returns x unchanged"""
+    """dropout_forward with train=False returns x unchanged (and drops units with train=True)"""
+    _drops_at_training_time(student, variant["phi"], hidden_rng)
     x = _x(hidden_rng, (int(hidden_rng.integers(3, 8)), int(hidden_rng.integers(3, 8))))
     r, out, _ = _forward(student, x, variant["phi"], int(hidden_rng.integers(2**31)), train=False)
     r.check("out", out, x, "at test time nothing is dropped and nothing is scaled", "(same shape as x)")
 
 
 @pytest.mark.question("dropout")
-def test_forward_phi_zero(student, hidden_rng):
-    """dropout_forward with phi = 0 keeps every unit unchanged"""
+def test_forward_phi_zero(student, variant, hidden_rng):
+    """dropout_forward with phi = 0 keeps every unit unchanged (and drops units at your phi)"""
+    _drops_at_training_time(student, variant["phi"], hidden_rng)
     x = _x(hidden_rng, (int(hidden_rng.integers(3, 8)), int(hidden_rng.integers(3, 8))))
     r, out, _ = _forward(student, x, 0.0, int(hidden_rng.integers(2**31)))
     r.check("out", out, x, "with phi = 0 no unit is dropped and 1 / (1 - phi) = 1", "(same shape as x)")
@@ -116,22 +151,13 @@ def test_forward_phi_zero(student, hidden_rng):
 @pytest.mark.question("dropout")
 def test_backward(student, variant, hidden_rng):
     """dropout_backward passes the gradient through your own kept units, scaled by 1 / (1 - phi)"""
-    phi = variant["phi"]
-    x = _x(hidden_rng, (int(hidden_rng.integers(10, 20)), int(hidden_rng.integers(10, 20))))
-    r, out, cache = _forward(student, x, phi, int(hidden_rng.integers(2**31)))
-    if out.shape != x.shape:
-        r.fail(f"out has shape {out.shape}; expected the shape of x, {x.shape}")
-    kept = out != 0  # x has no zeros: the units your forward kept
-    dout = hidden_rng.standard_normal(x.shape)
-    rb = call(student, "dropout_backward", dout=dout, cache=Arg(cache, "the cache from your dropout_forward"))
-    rb.at_precision_of(out)
-    rb.check("dx", rb.value, np.where(kept, dout / (1.0 - phi), 0.0),
-             "the gradient flows only through the units your forward kept, scaled like them", "(same shape as x)")
+    _check_backward_train(student, variant["phi"], hidden_rng)
 
 
 @pytest.mark.question("dropout")
 def test_backward_test_time(student, variant, hidden_rng):
-    """dropout_backward after a forward with train=False returns dout unchanged"""
+    """dropout_backward after a forward with train=False returns dout unchanged (and masks it after train=True)"""
+    _check_backward_train(student, variant["phi"], hidden_rng)
     x = _x(hidden_rng, (int(hidden_rng.integers(3, 8)), int(hidden_rng.integers(3, 8))))
     _, _, cache = _forward(student, x, variant["phi"], int(hidden_rng.integers(2**31)), train=False)
     dout = hidden_rng.standard_normal(x.shape)

@@ -3,7 +3,9 @@
 Gate blocks are (i, f, o, g) as in ``reference.lstm``. A backward pass receives the cache of the
 student's own forward. A sequence result that differs from the reference but equals running the
 student's *own* step functions along the sequence still passes, so a wrong step costs the step
-question only.
+question only -- when those step functions compute something (their output varies and moves when x or
+h_prev moves; backward, when dh moves), run in a fresh process (``fresh``) that never saw the sequence
+call, so that a step function cannot replay what the sequence function returned.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.suites._support import Arg, GradingFailure, StudentCodeError, call
+from autograder.suites._support import Arg, GradingFailure, StudentCodeError, call, fresh, varies
 from autograder.suites._support import flat as _flat
 from autograder.suites._support import informative as _informative
 from reference import lstm as ref
@@ -95,9 +97,11 @@ def test_step_backward_through_h_only(student, hidden_rng):
 
 @pytest.mark.question("lstm_step")
 def test_step_zero_inputs(student, hidden_rng):
-    """lstm_step forward and backward at zero inputs and states"""
-    x, h_prev, c_prev, W, U, b = _step_case(hidden_rng)
-    args = (np.zeros_like(x), np.zeros_like(h_prev), np.zeros_like(c_prev), W, U, np.zeros_like(b))
+    """lstm_step forward and backward where some rows have zero inputs and states (h = c = 0 there)"""
+    x, h_prev, c_prev, W, U, b = _step_case(hidden_rng, N=int(hidden_rng.integers(3, 6)))
+    zero = hidden_rng.permutation(x.shape[0])[: x.shape[0] // 2]  # the other rows keep h and c away from 0,
+    x[zero], h_prev[zero], c_prev[zero] = 0.0, 0.0, 0.0  # so that a zero stub cannot pass
+    args = (x, h_prev, c_prev, W, U, np.zeros_like(b))
     N, K = h_prev.shape
     _check_step_backward(student, args, hidden_rng.standard_normal((N, K)), hidden_rng.standard_normal((N, K)))
 
@@ -132,6 +136,36 @@ def _own_bptt(student, dH, caches):
     return [np.stack(dX[::-1], axis=1), dh_next, *sums]
 
 
+def _probe(W):
+    """x, h_prev, c_prev and dh of a batch of 8; not hidden: it only tells a real step function from a stub."""
+    rng = np.random.default_rng(0)
+    p, K = W.shape[0], W.shape[1] // 4
+    return (rng.standard_normal((8, p)), rng.standard_normal((8, K)), rng.standard_normal((8, K)),
+            rng.standard_normal((8, K)))
+
+
+def _real_steps(student, W, U, b, backward: bool) -> bool:
+    """Whether the student's own step functions compute something on a probe batch: h varies and moves when x
+    or h_prev moves (backward: the gradients vary and move with dh). A step that returns its input, a constant
+    or a replay cannot then stand in for one."""
+    x, h_prev, c_prev, dh = _probe(W)
+    try:
+        h, c, cache = _step_forward(student, x, h_prev, c_prev, W, U, b)[1]
+        moved_x = _step_forward(student, x[::-1], h_prev, c_prev, W, U, b)[1][0]
+        moved_h = _step_forward(student, x, h_prev[::-1], c_prev, W, U, b)[1][0]
+        if not (_informative(h) and varies(h, moved_x) and varies(h, moved_h)):
+            return False
+        if not backward:
+            return True
+        grads = call(student, "lstm_step_backward", dh=dh, dc=np.zeros_like(dh), cache=cache).parts(*STEP_GRADS)
+        cache2 = _step_forward(student, x, h_prev, c_prev, W, U, b)[1][2]
+        grads2 = call(student, "lstm_step_backward", dh=dh[::-1], dc=np.zeros_like(dh),
+                      cache=cache2).parts(*STEP_GRADS)
+        return _informative(_flat(grads)) and varies(_flat(grads), _flat(grads2))
+    except (GradingFailure, StudentCodeError, TypeError, ValueError):
+        return False
+
+
 def _fallback(fn, *args):
     try:
         return fn(*args)
@@ -144,8 +178,9 @@ def _check_forward(student, X, h0, W, U, b):
     H, cache = r.parts("H", "cache")
     H_ref, cache_ref = ref.lstm_forward(X, h0, W, U, b)
     if not r.matches(H, H_ref):
-        own = _fallback(_own_steps, student, X, h0, W, U, b)
-        if own is None or not _informative(own[0]) or not r.matches(H, own[0]):
+        steps = fresh(student)  # a process that never saw the lstm_forward call: no replay
+        own = _fallback(_own_steps, steps, X, h0, W, U, b)
+        if own is None or not r.matches(H, own[0]) or not _real_steps(steps, W, U, b, False):
             r.check("H", H, H_ref, "start from c0 = 0; h_t and c_t both feed step t + 1", "(N, L, K)")
     return cache, cache_ref, H
 
@@ -158,9 +193,10 @@ def _check_backward(student, X, h0, W, U, b, dH):
     want = ref.lstm_backward(dH, cache_ref)
     if all(rb.matches(g, w) for g, w in zip(grads, want)):
         return
-    steps = _fallback(_own_steps, student, X, h0, W, U, b)
-    own = None if steps is None else _fallback(_own_bptt, student, dH, steps[1])
-    if own is not None and _informative(_flat(own)) and all(rb.matches(g, w) for g, w in zip(grads, own)):
+    proc = fresh(student)  # a process that never saw the lstm_forward / lstm_backward calls: no replay
+    steps = _fallback(_own_steps, proc, X, h0, W, U, b)
+    own = None if steps is None else _fallback(_own_bptt, proc, dH, steps[1])
+    if own is not None and all(rb.matches(g, w) for g, w in zip(grads, own)) and _real_steps(proc, W, U, b, True):
         return
     hint = ("step t receives dH[:, t] plus the dh_prev of step t + 1, and the dc_prev of step t + 1 as its "
             "dc (0 at the last step); sum dW, dU, db over the steps")

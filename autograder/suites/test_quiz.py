@@ -4,6 +4,11 @@ One test per blank, marked with the manifest question that declares it. Numbers 
 ``autograder.quiz_key.ANSWER_ATOL`` (the notebook asks for 4 decimals); concept answers are one
 option letter, for the options in the order the student's notebook shows them ("b", "B" and
 "(B)" all count as B).
+
+0 is what an unanswered or stubbed numeric blank looks like, and it is the right answer to a, yhat and
+the gradients when the ReLU unit is dead (z < 0). So a blank whose key is 0 earns its point only
+together with a right z -- the non-zero answer that shows why it is 0; otherwise it gets the same
+message as any wrong answer (which does not tell whether 0 was right).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import pytest
 
 from autograder.grading.compare import Tolerance
 from autograder.manifest import load_manifest
-from autograder.suites._support import check_answer, get_blank
+from autograder.suites._support import GradingFailure, StudentCodeError, check_answer, fail, get_blank
 
 HINTS = {
     "z": "z = w x",
@@ -35,6 +40,13 @@ def test_blank(student, variant, blank):
     """One blank, for the variant's numbers and option order."""
     from autograder.quiz_key import ANSWER_ATOL, quiz_key
 
-    expected = quiz_key(variant)[blank]
-    check_answer(blank, get_blank(student, blank), expected, HINTS.get(blank, ""),
-                 tol=Tolerance(1e-6, ANSWER_ATOL))
+    key = quiz_key(variant)
+    expected = key[blank]
+    tol = Tolerance(1e-6, ANSWER_ATOL)
+    check_answer(blank, get_blank(student, blank), expected, HINTS.get(blank, ""), tol=tol)
+    if isinstance(expected, float) and expected == 0.0 and blank != "z":
+        try:
+            check_answer("z", get_blank(student, "z"), key["z"], tol=tol)
+        except (GradingFailure, StudentCodeError):  # worded as check_answer words any wrong number
+            fail(f"Your answer {blank} is not right (it must be within {tol.atol:.0e} of the right value)",
+                 HINTS.get(blank, ""))

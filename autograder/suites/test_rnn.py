@@ -5,9 +5,12 @@ not take; the reference is called with it. Sizes and values come from ``hidden_r
 pass always receives the cache of the student's own forward, whatever its layout.
 
 A sequence result that differs from the reference but equals running the student's *own* step
-functions position by position still passes: a wrong step costs the step question only (constant
-stubs for both earn nothing: the step functions must vary on a probe batch). A backward pass whose
-forward returned float32 is judged at float32 precision.
+functions position by position still passes: a wrong step costs the step question only. That credit
+needs step functions that compute something -- their output varies, and moves when x or h_prev (or,
+backward, dh) moves -- and the steps run in a fresh process (``fresh``) that never saw the sequence
+call, so a step function cannot replay what the sequence function returned. Tests whose right answer
+is partly zero (ReLU at zero pre-activations) zero only some rows, so a zero stub fails them. A
+backward pass whose forward returned float32 is judged at float32 precision.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.suites._support import Arg, GradingFailure, StudentCodeError, call
+from autograder.suites._support import Arg, GradingFailure, StudentCodeError, call, fresh, varies
 from autograder.suites._support import flat as _flat
 from autograder.suites._support import informative as _informative
 from reference import rnn as ref
@@ -93,9 +96,14 @@ def test_step_backward(student, variant, hidden_rng):
 
 @pytest.mark.question("rnn_step")
 def test_step_zero_inputs(student, variant, hidden_rng):
-    """rnn_step forward and backward at zero inputs, where the pre-activation is exactly 0"""
-    x, h_prev, W, U, b = _step_case(hidden_rng)
-    x, h_prev, b = np.zeros_like(x), np.zeros_like(h_prev), np.zeros_like(b)
+    """rnn_step forward and backward where some rows have zero inputs (the pre-activation is exactly 0)"""
+    x, h_prev, W, U, b = _step_case(hidden_rng, N=int(hidden_rng.integers(3, 7)))
+    b = np.zeros_like(b)
+    zero = hidden_rng.permutation(x.shape[0])[: x.shape[0] // 2]  # about half the rows: a = 0 exactly there
+    x[zero], h_prev[zero] = 0.0, 0.0
+    live = next(n for n in range(x.shape[0]) if n not in zero)
+    if np.max(x[live] @ W + h_prev[live] @ U) <= 0:  # a row with a positive pre-activation: h is not all 0,
+        x[live], h_prev[live] = -x[live], -h_prev[live]  # even with ReLU, so a zero stub cannot pass
     dh = hidden_rng.standard_normal(h_prev.shape)
     _check_step_backward(student, variant["activation"], x, h_prev, W, U, b, dh)
 
@@ -138,16 +146,25 @@ def _probe(W):
 
 
 def _real_steps(student, W, U, b, backward: bool) -> bool:
-    """Whether the student's own step forward (and backward) vary on a probe batch: then a sequence result
-    that equals their composition earns the sequence question even where that composition is constant
-    (say H = 0 when every ReLU unit of a one-step sequence is dead)."""
+    """Whether the student's own step functions compute something on a probe batch: h varies and moves when x
+    or h_prev moves (and, backward, the gradients vary and move with dh). Only then does a sequence result that
+    equals their composition earn the sequence question -- also where that composition is constant (H = 0 when
+    every ReLU unit of a one-step sequence is dead) -- and a step that returns its input, a constant or a
+    replay cannot stand in for one."""
     x, h_prev, dh = _probe(W)
     try:
         h, cache = _step_forward(student, x, h_prev, W, U, b)[1]
+        moved_x = _step_forward(student, x[::-1], h_prev, W, U, b)[1][0]
+        moved_h = _step_forward(student, x, h_prev[::-1], W, U, b)[1][0]
+        if not (_informative(h) and varies(h, moved_x) and varies(h, moved_h)):
+            return False
         if not backward:
-            return _informative(h)
-        grads = call(student, "rnn_step_backward", dh=dh, cache=cache).parts("dx", "dh_prev", "dW", "dU", "db")
-        return _informative(_flat(grads))
+            return True
+        names = ("dx", "dh_prev", "dW", "dU", "db")
+        grads = call(student, "rnn_step_backward", dh=dh, cache=cache).parts(*names)
+        cache2 = _step_forward(student, x, h_prev, W, U, b)[1][1]
+        grads2 = call(student, "rnn_step_backward", dh=dh[::-1], cache=cache2).parts(*names)
+        return _informative(_flat(grads)) and varies(_flat(grads), _flat(grads2))
     except (GradingFailure, StudentCodeError, TypeError, ValueError):
         return False
 
@@ -157,11 +174,12 @@ def _check_forward(student, act, X, h0, W, U, b):
     H, cache = r.parts("H", "cache")
     H_ref, cache_ref = ref.rnn_forward(X, h0, W, U, b, act)
     if not r.matches(H, H_ref):
+        steps = fresh(student)  # a process that never saw the rnn_forward call: no replay
         try:
-            own = _own_steps(student, X, h0, W, U, b)[0]
+            own = _own_steps(steps, X, h0, W, U, b)[0]
         except (GradingFailure, StudentCodeError, TypeError, ValueError):
             own = None
-        if own is None or not r.matches(H, own) or not (_informative(own) or _real_steps(student, W, U, b, False)):
+        if own is None or not r.matches(H, own) or not _real_steps(steps, W, U, b, False):
             r.check("H", H, H_ref, "H[:, t] is the hidden state after step t; h_t feeds step t + 1", "(N, L, K)")
     return cache, cache_ref, H
 
@@ -174,12 +192,12 @@ def _check_backward(student, act, X, h0, W, U, b, dH):
     want = ref.rnn_backward(dH, cache_ref)
     if all(rb.matches(g, w) for g, w in zip(grads, want)):
         return
+    steps = fresh(student)  # a process that never saw the rnn_forward / rnn_backward calls: no replay
     try:
-        own = _own_bptt(student, dH, _own_steps(student, X, h0, W, U, b)[1])
+        own = _own_bptt(steps, dH, _own_steps(steps, X, h0, W, U, b)[1])
     except (GradingFailure, StudentCodeError, TypeError, ValueError):
         own = None
-    if own is not None and all(rb.matches(g, w) for g, w in zip(grads, own)) and (
-            _informative(_flat(own)) or _real_steps(student, W, U, b, True)):
+    if own is not None and all(rb.matches(g, w) for g, w in zip(grads, own)) and _real_steps(steps, W, U, b, True):
         return
     hint = "the gradient reaching h_t is dH[:, t] plus the dh_prev of step t + 1; sum dW, dU, db over the steps"
     for name, spec, got, w in zip(("dX", "dh0", "dW", "dU", "db"),

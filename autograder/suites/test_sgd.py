@@ -15,7 +15,11 @@ is the loss of the recorded parameters, best_epoch is the epoch of the lowest va
 ``theta`` is that epoch's parameters, and training stops exactly when ``patience`` epochs have
 passed without improvement. Finally the minibatches must come from the rng (same seed, same run)
 and be drawn anew every epoch (unless the student's own minibatch_indices repeats itself, which
-the minibatches question already charges).
+the minibatches question already charges -- asked of a fresh process, ``fresh``, that never saw the
+sgd calls, so no state of theirs can switch that waiver on).
+
+Property tests first prove that the code did something: the parameters move from theta0 and the
+training loss falls. Messages give at most one number.
 """
 
 from __future__ import annotations
@@ -25,12 +29,13 @@ import math
 import numpy as np
 import pytest
 
-from autograder.grading.compare import type_name
+from autograder.grading.compare import magnitude, type_name
 from autograder.suites._support import (
     Arg,
     GradingFailure,
     StudentCodeError,
     call,
+    fresh,
     plain_form,
     rng_arg,
     shared_rng,
@@ -86,16 +91,13 @@ def _check_partition(student, n, batch_size, seed):
     sizes = [b.size for b in batches]
     want = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     if len(batches) != len(want):
-        r.fail(f"got {len(batches)} batches; expected ceil(n / batch_size) = {len(want)}")
+        r.fail(f"got {'too many' if len(batches) > len(want) else 'too few'} batches; expected ceil(n / batch_size)")
     if sizes != want:
-        wrong = sum(a != b for a, b in zip(sizes, want))
-        r.fail(f"{wrong} of {len(want)} batches have the wrong size; expected batch_size each, the last one "
-               "holding the rest", "cut one permutation into consecutive pieces of batch_size")
+        r.fail("some batches have the wrong size; expected batch_size each, the last one holding the rest",
+               "cut one permutation into consecutive pieces of batch_size")
     every = np.concatenate(batches) if batches else np.array([], dtype=np.int64)
     if not np.array_equal(np.sort(every), np.arange(n)):
-        repeated = int(every.size - np.unique(every).size)
-        r.fail(f"the batches do not partition range(n): {repeated} repeated and "
-               f"{int(n - np.intersect1d(every, np.arange(n)).size)} missing indices",
+        r.fail("the batches do not partition range(n): some indices are repeated or missing",
                "every index from 0 to n - 1 must appear in exactly one batch")
     return r, every
 
@@ -216,7 +218,7 @@ def _check_stopping(r, got: dict, history: np.ndarray, val: np.ndarray, patience
     stopped = [e for e in range(1, E + 1) if e - best[e] >= patience]
     expected_E = stopped[0] if stopped else epochs
     if E != expected_E:
-        r.fail(f"training ran {E} epochs; by its own val_loss it should have stopped after {expected_E}",
+        r.fail(f"training ran {'longer' if E > expected_E else 'shorter'} than its own val_loss allows",
                f"stop as soon as {patience} (patience) epochs pass without a strict improvement on the lowest "
                "validation loss so far (not on the previous epoch's)")
     r.check_scalar("best_epoch", got.get("best_epoch"), best[E], "the epoch with the lowest validation loss (the "
@@ -300,9 +302,11 @@ def test_sgd_minibatches_converge(student, variant, hidden_rng):
     r, got = _sgd(student, X, y, int(hidden_rng.integers(2**31)), **kw)
     theta = r.numeric("theta", got.get("theta"))
     if theta.shape != target.shape or not np.allclose(theta, target, rtol=1e-5, atol=1e-6):
-        err = float(np.max(np.abs(theta - target))) if theta.shape == target.shape else math.inf
-        r.fail(f"theta ends {err:.2e} away from the exact solution of a noise-free problem (allowed 1e-05)", "each batch's gradient is -X_b^T (y_b - X_b theta) / |b|, averaged over "
-               "the batch, and every epoch visits every row once")
+        err = (float(np.max(np.abs(theta - target))) / float(np.max(np.abs(target)))
+               if theta.shape == target.shape else math.inf)
+        r.fail(f"theta does not reach the exact solution of a noise-free problem (relative error {magnitude(err)})",
+               "each batch's gradient is -X_b^T (y_b - X_b theta) / |b|, averaged over the batch, and every epoch "
+               "visits every row once")
     history = r.numeric("history", got.get("history"))
     if history.shape != (kw["epochs"] + 1, q):
         r.fail(f"history has shape {history.shape}; expected (epochs + 1, q) = {(kw['epochs'] + 1, q)}",
@@ -331,12 +335,23 @@ def test_sgd_minibatch_early_stopping_is_consistent(student, variant, hidden_rng
         r.fail(f"history has shape {history.shape} and val_loss {val.shape}; expected (E+1, q) and (E+1,)")
     r.check("val_loss", val, np.array([ref.squared_loss(t, Xv, yv) for t in history]),
             "val_loss[e] is the loss of history[e] on the validation set")
+    _trains(r, history, np.array([ref.squared_loss(t, X, y) for t in history]))
     _check_stopping(r, got, history, val, patience, kw["epochs"])
+
+
+def _trains(r, history: np.ndarray, train_loss: np.ndarray):
+    """Fail unless the run trained: the parameters left theta0 and the training loss fell below its start."""
+    if len(history) < 2 or not np.any(history[1:] != history[0]):
+        r.fail("the parameters never moved from theta0", "update theta with gd_step on every minibatch")
+    if not np.min(train_loss[1:]) < train_loss[0]:
+        r.fail("the training loss never fell below that of theta0", "step against the gradient (theta - rho * grad)")
 
 
 def _batches_repeat(student, n, batch_size, seed) -> bool:
     """Whether the student's own minibatch_indices, called twice on one generator, repeats its batches
-    (a fault the minibatches question already charges; an sgd that calls it every epoch is then right)."""
+    (a fault the minibatches question already charges; an sgd that calls it every epoch is then right).
+    Asked of a fresh process that never saw the sgd calls, so no state left by them can switch it on."""
+    student = fresh(student)
     rng = shared_rng(student, seed)
     try:
         first, second = (_batches(student, n, batch_size, rng)[1] for _ in range(2))
@@ -361,6 +376,7 @@ def test_sgd_draws_new_minibatches_every_epoch(student, hidden_rng):
     if h2.shape != h1.shape or not np.allclose(h1, h2, rtol=1e-12, atol=0.0):
         r.fail("two runs with generators seeded alike gave different results",
                "draw the minibatches from the rng argument only (not from np.random)")
+    _trains(r, h1, np.array([ref.squared_loss(t, X, y) for t in h1]))
     # The same generator state restarted from the end of epoch 1: its first epoch repeats the batches of
     # the first run's epoch 1, so it must differ from that run's epoch 2 unless epoch 2 reused them.
     _, restart = _sgd(student, X, y, seed, epochs=1, theta0=h1[1], **kw)

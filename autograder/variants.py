@@ -24,7 +24,7 @@ from autograder.manifest import check_assignment_id
 DEMO_SECRET = b"deepgrade-public-demo-secret: anyone can rebuild these variants; never use it for a course"
 SECRET_ENV = "DEEPGRADE_SECRET"
 
-_STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+_STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")  # used with fullmatch: "$" would admit a final "\n"
 
 
 def _grid(lo: float, hi: float, step: float, skip_zero: bool = False) -> tuple[float, ...]:
@@ -99,7 +99,7 @@ SPACES: dict[str, dict[str, tuple]] = {
 
 def check_student_id(student_id: str) -> str:
     """Return ``student_id`` or raise ValueError: 1-64 of letters, digits and ``. _ @ + -``."""
-    if not isinstance(student_id, str) or not _STUDENT_ID.match(student_id):
+    if not isinstance(student_id, str) or not _STUDENT_ID.fullmatch(student_id):
         raise ValueError(
             f"student id {student_id!r} is not valid; expected 1-64 characters from letters, digits "
             "and . _ @ + -, starting with a letter or digit"

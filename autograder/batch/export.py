@@ -5,6 +5,9 @@ CSV columns: ``student_id``, then each question in manifest order, then ``total`
 assignments, question columns are prefixed ``<assignment>:`` and each assignment gets its own
 ``<assignment>:total`` before the overall ``total``. Rows are sorted by student id; a student with
 no grade for an assignment has empty cells there (and it adds nothing to ``total``).
+
+Text a student could have shaped (errors, warnings, feedback) is cleaned of control characters
+(:func:`autograder.grading.text.clean`) on its way out, whatever gradebook it comes from.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from pathlib import Path
 
 from autograder.batch.feedback import fmt_points
 from autograder.gradebook import Grade, Gradebook, GradebookError
-from autograder.manifest import ASSIGNMENT_IDS, load_manifest
+from autograder.grading.text import clean
+from autograder.manifest import ASSIGNMENT_IDS, check_assignment_id, load_manifest
+from autograder.variants import check_student_id
 
 FORMATS = ("csv", "json")
 
@@ -57,7 +62,7 @@ def to_csv(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]])
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for student, grades in students.items():
-        row, total = [student], 0.0
+        row, total = [clean(student)], 0.0
         for aid, names in columns.items():
             g = grades.get(aid)
             row += [fmt_points(g.questions[n][0]) if g and n in g.questions else "" for n in names]
@@ -72,13 +77,14 @@ def to_json(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]]
     rows = []
     for student, grades in students.items():
         rows.append({
-            "student_id": student,
+            "student_id": clean(student),
             "total": sum(g.score for g in grades.values()),
             "grades": {
                 aid: {
-                    "score": g.score, "max_score": g.max_score, "status": g.status, "error": g.error,
+                    "score": g.score, "max_score": g.max_score, "status": g.status,
+                    "error": None if g.error is None else clean(g.error),
                     "questions": {n: {"score": s, "max_score": m} for n, (s, m) in g.questions.items()},
-                    "warnings": g.warnings, "content_hash": g.content_hash, "graded_at": g.graded_at,
+                    "warnings": [clean(w) for w in g.warnings or ()], "content_hash": g.content_hash, "graded_at": g.graded_at,
                     "grader_version": g.grader_version,
                 }
                 for aid, g in grades.items()
@@ -103,8 +109,13 @@ def write_feedback(path, folder, assignment: str | None = None) -> int:
         if assignment is not None:
             collect(gb, assignment)  # the same clear error when the assignment has no grades
         for g in gb.current(assignment):
+            try:  # both become path parts: never "..", never a "/"
+                check_assignment_id(g.assignment)
+                check_student_id(g.student)
+            except ValueError as exc:
+                raise GradebookError(f"gradebook '{gb.path}' holds a grade that cannot be a file name: {exc}") from None
             target = Path(folder) / g.assignment / f"{g.student}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(g.feedback, encoding="utf-8")
+            target.write_text(clean(g.feedback), encoding="utf-8")
             n += 1
     return n

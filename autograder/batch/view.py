@@ -1,16 +1,22 @@
-"""How a batch looks in the terminal: a rich progress bar while grading, then a summary table."""
+"""How a batch looks in the terminal: a rich progress bar while grading, then a summary table.
+
+Student-derived text (ids, file names, error messages, warnings) is cleaned of control characters
+and printed as rich ``Text`` (:func:`autograder.grading.text.rich_text`) wherever it appears: it
+shows as text, never as markup, an emoji code or a terminal escape sequence.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from autograder.batch.feedback import fmt_points
 from autograder.batch.runner import BatchReport, Outcome, run_batch
+from autograder.grading.text import clean, rich_text
 
 _STYLE = {"graded": "green", "error": "red", "grader-error": "magenta", "skipped": "dim"}
 
@@ -28,7 +34,7 @@ class BatchView:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             console=self.console,
             transient=False,
         )
@@ -49,7 +55,7 @@ class BatchView:
                     self._warned = True
                     progress.console.print(f"[yellow]sandbox protections off: {', '.join(off)}")
             elif kind == "outcome":
-                progress.update(task, advance=1, description=payload.student)
+                progress.update(task, advance=1, description=clean(payload.student))
                 self._line(progress.console, payload)
 
         with progress:
@@ -63,24 +69,25 @@ class BatchView:
             return
         style = _STYLE.get(o.status, "")
         score = f"{fmt_points(o.score)}/{fmt_points(o.max_score)}"
-        console.print(f"[{style}]{escape(o.student)}: {o.status} {score}[/]")
+        console.print(rich_text(f"{o.student}: {o.status} {score}", style))
         if o.error:
-            lines = o.error.strip().splitlines()
+            lines = clean(o.error).strip().splitlines()
             shown = lines[:1] + (lines[-1:] if o.status == "grader-error" and len(lines) > 1 else [])
             for line in shown:
-                console.print("  " + escape(line))
+                console.print(rich_text("  " + line))
         for w in o.flags:
-            console.print(f"  [yellow]warning:[/] {escape(w)}")
+            console.print(Text.assemble("  ", ("warning:", "yellow"), " ", rich_text(w)))
 
     def summary(self, report: BatchReport) -> None:
         """The per-student table and the batch's counts."""
         rows = []
         for o in report.outcomes:
             score = "" if o.status == "skipped" else f"{fmt_points(o.score)} / {fmt_points(o.max_score)}"
-            note = (o.error or "").strip().splitlines()[0] if o.error else ""
+            lines = clean(o.error).strip().splitlines()
+            note = lines[0] if lines else ""
             if o.warnings:
                 note = (note + "; " if note else "") + f"{len(o.warnings)} warning(s)"
-            rows.append((o.student, o.status, score, o.source, note))
+            rows.append((clean(o.student), o.status, score, clean(o.source), note))
         table = Table(title=f"{report.assignment}: {len(report.outcomes)} students", title_justify="left")
         used = 16  # borders and padding of five columns
         for i, col in enumerate(("student", "status", "score", "source")):
@@ -89,11 +96,11 @@ class BatchView:
             table.add_column(col, justify="right" if col == "score" else "left", no_wrap=True, min_width=width)
         table.add_column("note", overflow="ellipsis", no_wrap=True, max_width=max(12, self.console.width - used))
         for student, status, score, source, note in rows:
-            table.add_row(escape(student), f"[{_STYLE.get(status, '')}]{status}", score, escape(source),
-                          escape(note))  # fmt: skip
+            table.add_row(rich_text(student), rich_text(status, _STYLE.get(status, "")), score, rich_text(source),
+                          rich_text(note))  # fmt: skip
         self.console.print(table)
         for line in report.ignored:
-            self.console.print(f"[yellow]not graded:[/] {escape(line)}")
+            self.console.print(Text.assemble(("not graded:", "yellow"), " ", rich_text(line)))
         counts = ", ".join(
             f"{report.count(s)} {s}" for s in ("graded", "error", "grader-error", "skipped") if report.count(s)
         )

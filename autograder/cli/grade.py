@@ -54,33 +54,38 @@ def command(submission, assignment, student, as_json, gradescope, prairielearn, 
 
 
 def _print_report(console, result: dict) -> None:
-    from rich.markup import escape
+    """The score table, then errors, warnings and feedback; student-derived text is printed as
+    cleaned rich ``Text`` (no markup, no terminal escapes)."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"{result['assignment']} -- student {result['student']}")
+    from autograder.grading.text import rich_text
+
+    table = Table(title=rich_text(f"{result['assignment']} -- student {result['student']}"))
     for col, justify in (("question", "left"), ("title", "left"), ("score", "right"), ("tests passed", "right")):
         table.add_column(col, justify=justify)
     for name, q in result["questions"].items():
         tests = [t for t in result["tests"] if t["question"] == name]
         passed = sum(t["status"] == "passed" for t in tests)
         style = "green" if q["score"] == q["max_score"] else ("red" if q["score"] == 0 else "yellow")
-        table.add_row(name, q.get("title", ""), f"[{style}]{q['score']:g} / {q['max_score']:g}",
+        table.add_row(rich_text(name), rich_text(q.get("title", "")), f"[{style}]{q['score']:g} / {q['max_score']:g}",
                       f"{passed} / {len(tests)}")
     table.add_section()
     table.add_row("total", "", f"[bold]{result['score']:g} / {result['max_score']:g}", "")
     console.print(table)
     if result.get("error"):
-        console.print(f"[red]Your submission could not be graded:[/red] {escape(result['error'])}")
+        console.print(Text.assemble(("Your submission could not be graded:", "red"), " ", rich_text(result["error"])))
     warnings = list(result.get("warnings") or ())
     skipped = [w for w in warnings if "skip-grading" in w]
     if skipped:  # one line for the cells a notebook marks as not graded (self-checks, long training runs)
         console.print(f"{len(skipped)} cell(s) tagged skip-grading were not run, as intended.", highlight=False)
     for warning in (w for w in warnings if w not in skipped):
-        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+        console.print(Text.assemble(("warning:", "yellow"), " ", rich_text(warning)), highlight=False)
     failed = [t for t in result["tests"] if t["status"] != "passed"]
     if failed and not result.get("error"):
         console.print(f"\n[bold]Feedback on the {len(failed)} test(s) that did not pass:[/bold]")
         for t in failed:
-            console.print(f"\n[bold]{escape(t['question'])}: {escape(t['name'])}[/bold] ({t['status']}, "
-                          f"0 / {t['max_score']:g})", highlight=False)
-            console.print(t["output"], markup=False, highlight=False)
+            head = Text.assemble("\n", rich_text(f"{t['question']}: {t['name']}", "bold"),
+                                 rich_text(f" ({t['status']}, 0 / {t['max_score']:g})"))
+            console.print(head, highlight=False)
+            console.print(rich_text(t["output"]), highlight=False)

@@ -2,7 +2,9 @@
 
 A message names the function and the *shapes* of the arguments it was called with, never their
 values: hidden inputs and expected values stay in the grader. Scalars show only their type
-(``L: int``); strings, which are never hidden data here, are shown as such when short.
+(``L: int``); strings, which are never hidden data here, are shown as such when short. What the
+student's code said (an exception message, a cell's error) is cleaned of control characters
+(:func:`autograder.grading.text.clean`) before it enters a message.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import numpy as np
 
 from autograder.grading.compare import Comparison, type_name
+from autograder.grading.text import clean
 
 
 def describe_value(value) -> str:
@@ -76,6 +79,7 @@ def missing_name(name: str, kind: str, cell_index: int | None, cell_error: str |
     """``rnn_step_forward is not defined -- did the cell that defines it run? (cell 5 raised ...)``."""
     thing = "function" if kind == "function" else "answer"
     msg = f"{name} is not defined -- did the cell that defines it run?"
+    cell_error = clean(cell_error).strip()
     if cell_index is not None and cell_error:
         msg += f" (cell {cell_index} raised {cell_error})"
     elif cell_index is None:
@@ -93,7 +97,7 @@ def student_raised(call: str, kind: str, message: str) -> str:
         "output_limit": "printed more output than allowed",
         "stale_handle": "could not be given back an object from an earlier run (your process had crashed)",
     }.get(kind, kind)
-    message = (message or "").strip()
+    message = clean(message).strip()
     if kind == "bad_value" and message.startswith("returned "):
         message = message[len("returned "):]
     if len(message) > 1500:

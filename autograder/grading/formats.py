@@ -10,6 +10,10 @@
   ``points``, ``max_points``, ``message``, ``output``. A submission that could not be loaded at all
   is ``gradable: false`` with ``format_errors``, so the student is not charged an attempt.
 
+Every text a student could have shaped (error, warnings, test outputs) is cleaned of control
+characters (:func:`autograder.grading.text.clean`), and Gradescope is told to show it as plain text
+(``output_format: text``), so no markdown or HTML in an exception message renders there.
+
 Files are written atomically (a temporary file renamed into place), so a reader never sees half
 a file and whatever stood at that path before -- a student's fake results file, say -- is replaced.
 """
@@ -21,16 +25,18 @@ import os
 import tempfile
 from pathlib import Path
 
+from autograder.grading.text import clean
+
 
 def summary(result: dict) -> str:
     """A few lines for the whole submission: total, per-question scores, error and warnings."""
-    lines = [f"{result['assignment']}: {_num(result['score'])} / {_num(result['max_score'])} points"]
+    lines = [f"{clean(result['assignment'])}: {_num(result['score'])} / {_num(result['max_score'])} points"]
     for name, q in result.get("questions", {}).items():
-        lines.append(f"  {name}: {_num(q['score'])} / {_num(q['max_score'])}")
+        lines.append(f"  {clean(name)}: {_num(q['score'])} / {_num(q['max_score'])}")
     if result.get("error"):
-        lines.append(f"Your submission could not be graded: {result['error']}")
+        lines.append(f"Your submission could not be graded: {clean(result['error'])}")
     for w in result.get("warnings") or ():
-        lines.append(f"Warning: {w}")
+        lines.append(f"Warning: {clean(w)}")
     return "\n".join(lines)
 
 
@@ -39,7 +45,7 @@ def _num(x: float) -> str:
 
 
 def _test_name(test: dict) -> str:
-    return f"{test['question']}: {test['name']}"
+    return clean(f"{test['question']}: {test['name']}")
 
 
 def to_gradescope(result: dict, visibility: str = "visible") -> dict:
@@ -47,6 +53,8 @@ def to_gradescope(result: dict, visibility: str = "visible") -> dict:
     return {
         "score": result["score"],
         "output": summary(result),
+        "output_format": "text",
+        "test_output_format": "text",
         "visibility": visibility,
         "tests": [
             {
@@ -54,7 +62,8 @@ def to_gradescope(result: dict, visibility: str = "visible") -> dict:
                 "score": t["score"],
                 "max_score": t["max_score"],
                 "status": "passed" if t["status"] == "passed" else "failed",
-                "output": t["output"],
+                "output": clean(t["output"]),
+                "output_format": "text",
                 "visibility": visibility,
             }
             for t in result["tests"]
@@ -67,20 +76,20 @@ def to_gradescope(result: dict, visibility: str = "visible") -> dict:
 def to_prairielearn(result: dict) -> dict:
     """PrairieLearn's external-grader results.json for one graded submission."""
     if result.get("error"):
-        return {"gradable": False, "format_errors": [str(result["error"])], "message": summary(result)}
+        return {"gradable": False, "format_errors": [clean(result["error"])], "message": summary(result)}
     max_score = result["max_score"]
     return {
         "gradable": True,
         "score": min(1.0, max(0.0, result["score"] / max_score)) if max_score else 0.0,
         "message": summary(result),
-        "output": "\n".join(result.get("warnings") or ()),
+        "output": "\n".join(clean(w) for w in result.get("warnings") or ()),
         "tests": [
             {
                 "name": _test_name(t),
                 "points": t["score"],
                 "max_points": t["max_score"],
-                "message": t["output"].splitlines()[0] if t["output"] else t["status"],
-                "output": t["output"],
+                "message": clean(t["output"]).splitlines()[0] if clean(t["output"]) else t["status"],
+                "output": clean(t["output"]),
             }
             for t in result["tests"]
         ],

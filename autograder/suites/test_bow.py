@@ -5,6 +5,10 @@
 entry with the reference after conversion to a dense array: a scipy sparse matrix (what the
 template asks for) or a dense array of the right values both pass. The word-order answer is
 compared with the key of the student's own probe sentences.
+
+Every encode draw exercises the whole contract, whatever the draw: the vocabulary's keys come in an
+order other than their indices (so the k-th key is not column k), its last column is a word no document
+uses and the last document is empty (so a sparse matrix built without ``shape=`` comes out too small).
 """
 
 from __future__ import annotations
@@ -29,11 +33,10 @@ def _check_vocab(r, got, want):
         r.fail(f"Expected a dict word -> index; got {type(got).__name__}", "return {word: index, ...}")
     if set(got) != set(want):
         extra, missing = len(set(got) - set(want)), len(set(want) - set(got))
-        r.fail(f"the vocabulary has {len(got)} words, {extra} of them not expected and {missing} expected ones "
-               "missing", VOCAB_HINT)
-    wrong = sorted(w for w in want if got[w] != want[w])
-    if wrong:
-        r.fail(f"{len(wrong)} of {len(want)} words have the wrong index", VOCAB_HINT)
+        r.fail(f"the vocabulary has {'unexpected' if extra else 'missing'} words"
+               + (" and misses expected ones" if extra and missing else ""), VOCAB_HINT)
+    if any(got[w] != want[w] for w in want):
+        r.fail("some words have the wrong index", VOCAB_HINT)
 
 
 @pytest.mark.question("vocabulary")
@@ -90,7 +93,20 @@ def _dense(student, r, value):
     return r.numeric("X", value)
 
 
-def _check_encode(student, docs, vocab, binary):
+def _whole_contract(rng, docs, vocab):
+    """``docs`` and ``vocab`` made to exercise the edges every draw: an empty last document, a last column
+    that no document uses, and the vocabulary's keys in an order that is not that of their indices."""
+    unused = next(w for w in ("unseen", "absent", "missing") if w not in vocab and all(w not in d for d in docs))
+    vocab = dict(vocab, **{unused: len(vocab)})
+    keys = list(vocab)
+    order = rng.permutation(len(keys))
+    if np.array_equal(order, np.arange(len(keys))):
+        order = order[::-1]
+    return docs + [[]], {keys[i]: vocab[keys[i]] for i in order}
+
+
+def _check_encode(student, docs, vocab, binary, rng):
+    docs, vocab = _whole_contract(rng, docs, vocab)
     r = call(student, "bow_encode", token_lists=docs, vocab=vocab, binary=binary)
     want = ref.bow_encode(docs, vocab, binary=binary).toarray()
     hint = ("X[i, j] = 1 when word j occurs in document i" if binary
@@ -103,7 +119,7 @@ def _check_encode(student, docs, vocab, binary):
 def test_encode_binary(student, hidden_rng):
     """bow_encode with binary=True, repeated and out-of-vocabulary words"""
     docs = _docs(hidden_rng, int(hidden_rng.integers(6, 12)))
-    _check_encode(student, docs, ref.build_vocabulary(docs, 8), True)
+    _check_encode(student, docs, ref.build_vocabulary(docs, 8), True, hidden_rng)
 
 
 @pytest.mark.question("encode")
@@ -112,7 +128,7 @@ def test_encode_counts(student, hidden_rng):
     docs = _docs(hidden_rng, int(hidden_rng.integers(6, 12)))
     top = min(ref.build_vocabulary(docs, 8).items(), key=lambda wi: wi[1], default=("plot", 0))[0]
     docs.insert(int(hidden_rng.integers(len(docs) + 1)), [top, "plot", top])  # a vocabulary word that repeats
-    _check_encode(student, docs, ref.build_vocabulary(docs, 8), False)
+    _check_encode(student, docs, ref.build_vocabulary(docs, 8), False, hidden_rng)
 
 
 @pytest.mark.question("encode")
@@ -120,7 +136,7 @@ def test_encode_empty_and_unknown(student, hidden_rng):
     """bow_encode of an empty document and of a document with no vocabulary word"""
     docs = _docs(hidden_rng, 5, words=WORDS[:6])
     vocab = ref.build_vocabulary(docs + [list(WORDS[:6])], 6)
-    _check_encode(student, [[], list(WORDS[8:12])] + docs, vocab, True)
+    _check_encode(student, [[], list(WORDS[8:12])] + docs, vocab, True, hidden_rng)
 
 
 @pytest.mark.question("word_order")

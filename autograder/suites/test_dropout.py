@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.compare import FLOAT64, tolerance_for
-from autograder.suites._support import Arg, call, rng_arg
+from autograder.suites._support import Arg, call, fresh, rng_arg
 from reference import activations as ref
 
 SECOND_PHIS = (0.2, 0.25, 0.3, 0.7, 0.75)
@@ -120,10 +120,14 @@ def test_forward_uses_its_rng(student, variant, hidden_rng):
     """dropout_forward draws its mask from the rng it is given: same seed, same mask; new seed, new mask"""
     x = _x(hidden_rng, (int(hidden_rng.integers(20, 30)), int(hidden_rng.integers(20, 30))))
     seed = int(hidden_rng.integers(2**31))
+    _, out3, _ = _forward(student, x, variant["phi"], seed + 1)
     r, out1, _ = _forward(student, x, variant["phi"], seed)
     _, out2, _ = _forward(student, x, variant["phi"], seed)
-    _, out3, _ = _forward(student, x, variant["phi"], seed + 1)
-    if out1.shape != out2.shape or not np.array_equal(out1 != 0, out2 != 0):
+    # Once more in a fresh process: a mask drawn from np.random and remembered for a repeated call (globals)
+    # matches itself in one process, but not a process whose np.random was not advanced by the first call.
+    _, out4, _ = _forward(fresh(student), x, variant["phi"], seed)
+    if out1.shape != out2.shape or not np.array_equal(out1 != 0, out2 != 0) or (
+            out4.shape != out1.shape or not np.array_equal(out1 != 0, out4 != 0)):
         r.fail("two calls with generators seeded alike dropped different units",
                "draw the mask from the rng argument (e.g. rng.random(x.shape)), not from np.random")
     if out1.shape == out3.shape and np.array_equal(out1 != 0, out3 != 0):

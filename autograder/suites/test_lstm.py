@@ -69,8 +69,11 @@ def _check_step_backward(student, args, dh, dc):
 
 @pytest.mark.question("lstm_step")
 def test_step_forward(student, hidden_rng):
-    """lstm_step_forward on random inputs"""
-    _check_step_forward(student, _step_case(hidden_rng))
+    """lstm_step_forward on random inputs, twice (an answer must not depend on earlier calls)"""
+    x, h_prev, c_prev, W, U, b = _step_case(hidden_rng)
+    _check_step_forward(student, (x, h_prev, c_prev, W, U, b))
+    new = (hidden_rng.standard_normal(a.shape) for a in (x, h_prev, c_prev))  # the same shapes, new values
+    _check_step_forward(student, (*new, W, U, b))
 
 
 @pytest.mark.question("lstm_step")

@@ -70,11 +70,13 @@ _STEP_HINTS = {
 
 @pytest.mark.question("rnn_step")
 def test_step_forward(student, variant, hidden_rng):
-    """rnn_step_forward on random inputs"""
+    """rnn_step_forward on random inputs, twice (an answer must not depend on earlier calls)"""
     x, h_prev, W, U, b = _step_case(hidden_rng)
-    r, (h, _) = _step_forward(student, x, h_prev, W, U, b)
-    r.check("h", h, ref.rnn_step_forward(x, h_prev, W, U, b, variant["activation"])[0],
-            f"h = {variant['activation']}(x W + h_prev U + b)", "(N, K)")
+    for _ in range(2):  # the second time with new x and h_prev of the same shapes
+        r, (h, _) = _step_forward(student, x, h_prev, W, U, b)
+        r.check("h", h, ref.rnn_step_forward(x, h_prev, W, U, b, variant["activation"])[0],
+                f"h = {variant['activation']}(x W + h_prev U + b)", "(N, K)")
+        x, h_prev = hidden_rng.standard_normal(x.shape), hidden_rng.standard_normal(h_prev.shape)
 
 
 @pytest.mark.question("rnn_step")

@@ -367,13 +367,18 @@ def test_sgd_draws_new_minibatches_every_epoch(student, hidden_rng):
     X, y = _problem(hidden_rng, N, q, noise=0.5)
     kw = dict(loss="squared", rho=0.05, batch_size=int(hidden_rng.integers(3, 6)))
     seed = int(hidden_rng.integers(2**31))
+    _sgd(student, X, y, seed + 1, epochs=2, **kw)  # advances np.random in this process, were it used
     r, first = _sgd(student, X, y, seed, epochs=2, **kw)
     _, again = _sgd(student, X, y, seed, epochs=2, **kw)
+    # Once more in a fresh process: a run drawn from np.random and remembered for a repeated call (globals)
+    # matches itself in one process, but not a process whose np.random was not advanced by the earlier runs.
+    _, anew = _sgd(fresh(student), X, y, seed, epochs=2, **kw)
     h1, h2 = r.numeric("history", first.get("history")), r.numeric("history", again.get("history"))
+    h0 = r.numeric("history", anew.get("history"))
     if h1.shape != (3, q):
         r.fail(f"history has shape {h1.shape}; expected (epochs + 1, q) = {(3, q)}",
                "row 0 is theta0, then one row at the end of each epoch")
-    if h2.shape != h1.shape or not np.allclose(h1, h2, rtol=1e-12, atol=0.0):
+    if any(h.shape != h1.shape or not np.allclose(h1, h, rtol=1e-12, atol=0.0) for h in (h2, h0)):
         r.fail("two runs with generators seeded alike gave different results",
                "draw the minibatches from the rng argument only (not from np.random)")
     _trains(r, h1, np.array([ref.squared_loss(t, X, y) for t in h1]))

@@ -502,6 +502,56 @@ def r_squared(y, yhat):
     return 1 - np.mean((np.asarray(y) - yhat) ** 2) / np.var(y)
 '''
 
+AR_SCIPY_LSTSQ = '''
+import numpy as np
+import scipy.linalg
+
+
+def lag_tensor(data, L):
+    data = np.asarray(data, dtype=float)
+    return np.stack([data[l:len(data) - L + l] for l in range(L)], axis=1)  # a loop over the L lags
+
+
+def ar_design_matrix(data, L):
+    Z = lag_tensor(data, L)
+    return np.column_stack([np.ones(len(Z)), Z.reshape(len(Z), -1)])
+
+
+def fit_ols(X, y):
+    return scipy.linalg.lstsq(X, y)[0]  # scipy's default rank cutoff
+
+
+def r_squared(y, yhat):
+    y = np.asarray(y, dtype=float)
+    return 1.0 - ((y - yhat) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+'''
+
+AR_NORMAL_EQUATIONS = '''
+import numpy as np
+
+
+def lag_tensor(data, L):
+    T, p = data.shape
+    Z = np.empty((T - L, L, p))
+    for l in range(L):
+        Z[:, l, :] = data[l:T - L + l]
+    return Z
+
+
+def ar_design_matrix(data, L):
+    Z = lag_tensor(data, L)
+    return np.concatenate([np.ones((Z.shape[0], 1)), Z.reshape(Z.shape[0], L * Z.shape[2])], axis=1)
+
+
+def fit_ols(X, y):
+    return np.linalg.solve(X.T @ X, X.T @ y)  # normal equations: fine on a full-rank design
+
+
+def r_squared(y, yhat):
+    rss = float(np.dot(y - yhat, y - yhat))
+    return 1.0 - rss / float(np.dot(y - np.mean(y), y - np.mean(y)))
+'''
+
 AR_FANCY_QR_F32 = '''
 import numpy as np
 
@@ -771,6 +821,8 @@ STYLES = {  # name -> (assignment, source template); "{act}" is the rnn variant'
     "ar_windows_pinv": ("ar", AR_WINDOWS_PINV),
     "ar_fancy_index_qr_float32": ("ar", AR_FANCY_QR_F32),
     "ar_sklearn": ("ar", AR_SKLEARN),
+    "ar_scipy_lstsq": ("ar", AR_SCIPY_LSTSQ),
+    "ar_normal_equations": ("ar", AR_NORMAL_EQUATIONS),
     "sgd_namedtuple_split": ("sgd", SGD_NAMEDTUPLE_SPLIT),
     "sgd_dataclass_float32": ("sgd", SGD_DATACLASS_F32),
     "bow_counter_lil": ("bow", BOW_COUNTER_LIL),
@@ -930,6 +982,14 @@ WRONG = [
      "encode", ()),
     ("encode_binary_when_counting", "bow_counter_lil", "alice",
      [("X[i, j] = 1 if binary else X[i, j] + 1", "X[i, j] = 1")], "encode", ()),
+    # column k taken from the k-th key: right only while the vocabulary's key order is its index order
+    *[(f"encode_column_from_kth_key_{s}", "bow_counter_lil", s,
+       [("            j = vocab.get(w)\n", "            j = list(vocab).index(w) if w in vocab else None\n")],
+       "encode", ()) for s in ("alice", "bob", "erin")],
+    # a sparse matrix without shape=: too small when the last documents miss the last columns
+    *[(f"encode_coo_without_shape_{s}", "bow_stable_sort_coo", s,
+       [(", shape=(len(token_lists), len(vocab))).tocsr()", ").tocsr()")], "encode", ())
+      for s in ("alice", "bob", "erin")],
 ]
 
 

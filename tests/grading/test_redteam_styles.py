@@ -4,7 +4,7 @@ Each submission in ``_redteam_submissions.STYLES`` is graded by the real engine 
 hidden suites): float32 throughout, loops over N and t, einsum, in-place ops, caches as tuples,
 dicts, classes, closures and whole-sequence arrays, BPTT without the step functions, one fused LSTM
 matmul or four split ones, torch autograd, masks from uniform / choice draws, rng.permuted and
-np.split, normal equations / pinv / QR / scikit-learn, lil and coo sparse builders, NamedTuple
+np.split, normal equations / pinv / QR / scipy.linalg.lstsq / scikit-learn, lil and coo sparse builders, NamedTuple
 results, and every blank answered as a numpy float, a numeric string or a lower-case letter.
 """
 

@@ -4,12 +4,17 @@ The parent process scans the folder (:mod:`autograder.batch.layout`), hashes eve
 compares with the gradebook's current grades and hands the rest to a :class:`WorkerPool`. Each
 result is recorded in its own committed transaction as soon as it arrives, so killing the batch at
 any moment loses only the grades still being computed, and running it again grades just those.
+
+One submission never stops the batch: whatever goes wrong with it -- reading it, grading it,
+rendering its feedback, recording it -- becomes that submission's error (or grader-error) and the
+next one is graded. Workers grade exactly the bytes the scan hashed (see :mod:`.worker`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +95,21 @@ def _zero_result(assignment: str, student: str, secret: bytes, error: str) -> di
     }
 
 
+def _record(gb: Gradebook, e: Entry, status: str, result: dict, duration: float | None, *, assignment: str,
+            version: str) -> Outcome:
+    """Render ``e``'s feedback and record its grade (one transaction); the Outcome to report."""
+    result["warnings"] = [*e.warnings, *(result.get("warnings") or [])]
+    text = feedback.render(result, assignment=assignment, student=e.student, source=e.source, status=status)
+    gb.record(
+        assignment=assignment, student=e.student, content_hash=e.content_hash, source=e.source,
+        result=result, status=status, feedback=text, grader_version=version, duration_s=duration,
+    )  # fmt: skip
+    return Outcome(
+        e.student, e.source, status, result.get("score"), result.get("max_score"),
+        tuple(result["warnings"]), result.get("error"), duration, e.warnings,
+    )  # fmt: skip
+
+
 def run_batch(
     folder: str | Path,
     gradebook: str | Path,
@@ -139,18 +159,20 @@ def run_batch(
         emit("plan", {"total": len(layout.entries), "to_grade": len(todo), "skipped": len(outcomes)})
 
         def record(e: Entry, status: str, result: dict, duration: float | None) -> None:
-            result["warnings"] = [*e.warnings, *(result.get("warnings") or [])]
-            text = feedback.render(result, assignment=assignment, student=e.student, source=e.source, status=status)
-            gb.record(
-                assignment=assignment, student=e.student, content_hash=e.content_hash, source=e.source,
-                result=result, status=status, feedback=text, grader_version=version, duration_s=duration,
-            )  # fmt: skip
-            o = Outcome(
-                e.student, e.source, status, result.get("score"), result.get("max_score"),
-                tuple(result["warnings"]), result.get("error"), duration, e.warnings,
-            )  # fmt: skip
+            try:
+                o = _record(gb, e, status, result, duration, assignment=assignment, version=version)
+            except Exception:  # noqa: BLE001 -- this submission's result cannot be stored as is
+                why = "the grader could not record this submission:\n" + traceback.format_exc(limit=6)
+                try:
+                    o = _record(gb, e, "grader-error", _zero_result(assignment, e.student, secret, why), None,
+                                assignment=assignment, version=version)
+                except Exception:  # noqa: BLE001 -- not even that: reported, not recorded; the next run retries
+                    o = Outcome(e.student, e.source, "grader-error", error=why, flags=e.warnings)
             outcomes[e.student] = o
-            emit("outcome", o)
+            try:
+                emit("outcome", o)
+            except Exception:  # noqa: BLE001 -- a display problem loses no grade and stops nothing
+                pass
 
         jobs, by_job = [], {}
         for e in todo:
@@ -160,7 +182,7 @@ def run_batch(
             by_job[len(jobs)] = e
             jobs.append({
                 "job": len(jobs), "path": str(e.path), "assignment": assignment, "student": e.student,
-                "source": e.source,
+                "source": e.source, "root": str(layout.root), "hash": e.content_hash,
             })  # fmt: skip
 
         def on_worker(info: dict) -> None:
@@ -180,9 +202,12 @@ def run_batch(
                 for msg in pool.run(jobs):
                     e = by_job[msg["job"]]
                     result = msg["result"]
-                    if result is None:
-                        result = _zero_result(assignment, e.student, secret, msg["error"])
-                    record(e, msg["status"], result, msg["duration_s"])
+                    status = msg["status"]
+                    if not isinstance(result, dict):
+                        error = msg.get("error") or "the grader returned no result for this submission"
+                        status = status if result is None else "grader-error"
+                        result = _zero_result(assignment, e.student, secret, error)
+                    record(e, status, result, msg["duration_s"])
                     report.peak_worker_rss_kb = max(report.peak_worker_rss_kb, msg.get("maxrss_kb") or 0)
             finally:
                 report.crashes = pool.crashes - crashes

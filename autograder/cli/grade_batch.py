@@ -43,4 +43,6 @@ def command(folder, assignment, gradebook, workers, regrade, secret_file, demo, 
         )  # fmt: skip
     except (FileNotFoundError, NotADirectoryError, GradebookError, PoolError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the folder itself cannot be listed (one submission's trouble never gets here)
+        raise click.ClickException(f"{folder}: {exc.strerror or exc}") from None
     view.summary(report)

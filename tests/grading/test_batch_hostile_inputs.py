@@ -282,3 +282,42 @@ def test_grade_batch_survives_a_folder_of_hostile_files(tmp_path):
     assert "\\<script\\>" in _outside_fences(feedback)  # the cell's error, escaped in the warnings list
     mallory = (fb / "rnn" / "mallory.md").read_text()
     assert "Score: 0 / 11" in mallory and "symbolic link" in mallory
+
+
+MALFORMED_ENGINE = '''
+def grade_submission(path, assignment, student, secret, *, sandbox=None, timeout=None):
+    ok = {"score": 1.0, "max_score": 1.0, "variant": {}, "warnings": [], "error": None,
+          "tests": [], "questions": {"rnn_step": {"score": 1.0, "max_score": 1.0}}}
+    if student == "odd":  # a result the feedback and the gradebook cannot take
+        return {**ok, "questions": {"rnn_step": None}, "tests": [7]}
+    if student == "nodict":
+        return ["not", "a", "dict"]
+    return ok
+'''
+
+
+def test_a_result_that_cannot_be_recorded_is_that_students_grader_error(tmp_path):
+    """Does a result that breaks feedback or recording become that student's grader-error, the rest graded,
+    and does a failing progress display stop nothing?"""
+    from autograder.batch import run_batch
+
+    engine = tmp_path / "engine.py"
+    engine.write_text(MALFORMED_ENGINE)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for s in ("ana", "odd", "nodict", "zoe"):
+        (subs / f"{s}.py").write_text(f"# {s}\n")
+
+    def on_event(kind, payload):
+        if kind == "outcome" and payload.student == "ana":
+            raise RuntimeError("the terminal went away")
+
+    report = run_batch(subs, tmp_path / "g.sqlite", "rnn", DEMO_SECRET, engine=f"{engine}:grade_submission",
+                       on_event=on_event)  # fmt: skip
+    status = {o.student: o.status for o in report.outcomes}
+    assert status == {"ana": "graded", "odd": "grader-error", "nodict": "grader-error", "zoe": "graded"}
+    errors = {o.student: o.error for o in report.outcomes}
+    assert "could not record" in errors["odd"]
+    db = sqlite3.connect(tmp_path / "g.sqlite")
+    recorded = dict(db.execute("SELECT g.student, g.status FROM current c JOIN grades g ON g.id = c.grade_id"))
+    assert recorded == status  # every one recorded, the broken ones as grader-errors (graded again next run)

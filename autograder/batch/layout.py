@@ -222,7 +222,7 @@ def _checked(entry: Entry, data: bytes | None) -> Entry:
 
 def _graded(root: Path, student: str, path: Path, warnings: tuple[str, ...] = ()) -> Entry:
     """The entry for ``path`` (a file under ``root``): its bytes hashed, or the reason it cannot be."""
-    source = path.relative_to(root).as_posix()
+    source = shown(path.relative_to(root).as_posix())  # printable: it is stored and shown
     try:
         data = read_regular_file(path, under=root)
     except SubmissionFileError as exc:
@@ -255,7 +255,7 @@ def _listing(root: Path, folder: Path) -> list[tuple[str, int, float]]:
 
 
 def _from_folder(root: Path, folder: Path, student: str) -> Entry:
-    rel = folder.relative_to(root).as_posix() + "/"
+    rel = shown(folder.relative_to(root).as_posix() + "/")
     try:
         listing = _listing(root, folder)
     except OSError as exc:

@@ -86,6 +86,18 @@ def test_a_trailing_newline_is_no_student_id(tmp_path):
     assert line.startswith("ctrl1\\n.py: student id 'ctrl1\\n' is not valid") and "\n" not in line
 
 
+def test_odd_file_names_inside_a_folder_are_stored_printable(tmp_path):
+    """Is a file name with a newline or a non-UTF-8 byte shown escaped (it is stored in the gradebook)?"""
+    (tmp_path / "gus").mkdir()
+    (tmp_path / "gus" / "a\nb.ipynb").write_text("{}")
+    (tmp_path / "hal").mkdir()
+    os.close(os.open(os.fsencode(tmp_path / "hal") + b"/r\xffnn.py", os.O_CREAT | os.O_WRONLY, 0o600))
+    e = by_student(scan(tmp_path))
+    assert e["gus"].source == "gus/a\\nb.ipynb" and e["gus"].error is None
+    assert e["gus"].path == tmp_path / "gus" / "a\nb.ipynb"  # the real name, to read
+    assert e["hal"].source.isprintable() and e["hal"].source.encode("utf-8")
+
+
 def test_read_regular_file_never_follows_a_link(tmp_path):
     """Does the helper the grading side reads with refuse links at any level, FIFOs and big files?"""
     (tmp_path / "s").mkdir()

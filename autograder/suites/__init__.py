@@ -9,8 +9,11 @@ Conventions (see ``_support.py``):
   ``manifest``, ``grading``); there is deliberately no conftest.py here;
 - inputs are drawn from ``hidden_rng`` (seeded by the hidden seed, which students never see);
 - students' functions are called through ``_support.call`` and checked with ``Returned.check`` /
-  ``check_answer``: messages give shapes, error sizes and worst indices, never hidden values; never
+  ``check_answer``: messages give shapes and at most one number per failing output (an order of
+  magnitude), never an index or a hidden value; never
   use a bare ``assert`` on hidden data;
 - a backward pass gets the cache of the student's own forward, left in their process (``_keep``);
-- results are compared with ``reference`` (or, for randomness and training, by their properties).
+- results are compared with ``reference`` (or, for randomness and training, by their properties), on inputs
+  whose right answer is not trivially zero or constant; a property earns credit only once the code is shown
+  to do something, and credit that rests on two groups of calls being independent uses ``_support.fresh``.
 """

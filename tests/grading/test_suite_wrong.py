@@ -60,7 +60,7 @@ def test_quiz_dead_relu_gradient_loses_the_gradient_question_only(sandbox, tmp_p
 
 
 def test_wrong_lstm_step_feedback_names_the_call_and_the_gate_order(sandbox, tmp_path):
-    """Does the feedback say which call, what differs (max error, index) and hint at the gate order?"""
+    """Does the feedback say which call, what differs (one order of magnitude, no index) and hint at the gate order?"""
     case = next(c for c in subs.WRONG if c[2] == "gate_order_ifgo")
     path = subs.write(tmp_path, "lstm", subs.wrong("lstm", "alice", case[3]))
     result = grade_submission(path, "lstm", "alice", DEMO_SECRET, sandbox=sandbox)

@@ -23,6 +23,7 @@ from autograder.batch import feedback
 from autograder.batch.layout import Entry, scan
 from autograder.batch.pool import WorkerPool
 from autograder.gradebook import Gradebook
+from autograder.grading.text import clean
 from autograder.manifest import check_assignment_id, load_manifest
 from autograder.variants import variant
 
@@ -97,8 +98,14 @@ def _zero_result(assignment: str, student: str, secret: bytes, error: str) -> di
 
 def _record(gb: Gradebook, e: Entry, status: str, result: dict, duration: float | None, *, assignment: str,
             version: str) -> Outcome:
-    """Render ``e``'s feedback and record its grade (one transaction); the Outcome to report."""
-    result["warnings"] = [*e.warnings, *(result.get("warnings") or [])]
+    """Render ``e``'s feedback and record its grade (one transaction); the Outcome to report.
+    Student-derived messages are stored cleaned of control characters."""
+    result["warnings"] = [clean(w) for w in (*e.warnings, *(result.get("warnings") or []))]
+    if result.get("error") is not None:
+        result["error"] = clean(result["error"])
+    for t in result.get("tests") or ():
+        if isinstance(t, dict) and isinstance(t.get("output"), str):
+            t["output"] = clean(t["output"])
     text = feedback.render(result, assignment=assignment, student=e.student, source=e.source, status=status)
     gb.record(
         assignment=assignment, student=e.student, content_hash=e.content_hash, source=e.source,

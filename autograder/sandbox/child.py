@@ -301,6 +301,15 @@ def _wire_fds(sock: socket.socket, out_w: int):
     )
 
 
+def _reseed():
+    """Global generators start from fresh entropy in every child: forks of the zygote would otherwise share
+    one state, so a function using ``np.random`` would look deterministic from one process to the next."""
+    import random
+
+    random.seed(os.urandom(16))
+    np.random.seed(int.from_bytes(os.urandom(4), "little"))
+
+
 def main(sock: socket.socket, out_w: int, request: dict, settings: dict, info: dict):
     """Run in B (see limits.py) until the grader hangs up; never returns."""
     code = 0
@@ -311,6 +320,7 @@ def main(sock: socket.socket, out_w: int, request: dict, settings: dict, info: d
         if info["private_tmp"]:
             os.environ["HOME"] = os.environ["TMPDIR"] = info["tmp_dir"]
         os.chdir(os.environ.get("TMPDIR") or settings["workdir"])
+        _reseed()
         Child(sock, str(request["module"]), settings).serve(info)
     except BaseException:
         code = 71

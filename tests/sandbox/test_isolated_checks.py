@@ -115,3 +115,11 @@ def test_processes_of_one_submission_cannot_meet(sandbox, script):
         port = proc.call("listen")
         assert "abstract" in proc.call("reach", port)  # works inside one process (loopback may be down)
         assert proc.fresh().call("reach", port) == []
+
+
+def test_every_process_seeds_the_global_generators_afresh(sandbox, script):
+    """Do two processes of one submission draw different numbers from np.random and random?"""
+    source = "import numpy as np, random\ndef draw():\n    return float(np.random.rand()), random.random()\n"
+    with StudentProcess(sandbox, script(source)) as proc:
+        first, second = proc.call("draw"), proc.fresh().call("draw")
+    assert first[0] != second[0] and first[1] != second[1]

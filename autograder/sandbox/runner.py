@@ -47,6 +47,7 @@ WARNINGS = {
     "hidden suites, gradebook), may write wherever the grader's user may, and may use the network",
     "network_isolated": "network access is not blocked",
     "readonly_filesystem": "the filesystem is not read-only for the submission",
+    "filesystem": "the submission sees the whole filesystem, not only the Python runtime it needs",
     "hidden_paths": "reference/, the hidden suites and the grader's home are readable by the submission",
     "unprivileged_user": "the submission runs as root (uid 0) on the host",
     "pid_namespace": "processes a submission starts may outlive it (no PID namespace)",
@@ -61,19 +62,33 @@ WARNINGS = {
 }
 
 
-def _site_and_prefixes(python: str) -> tuple[list[str], list[str]]:
-    """(site-packages dirs, install prefixes) of the zygote's interpreter."""
-    script = (
-        "import json, os, site, sys; print(json.dumps([site.getsitepackages(), [sys.prefix, sys.base_prefix, "
-        "sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]]))"
-    )
-    if python == sys.executable:
-        import site
+RUNTIME_SCRIPT = """
+import glob, json, os, site, sys, sysconfig
 
-        prefixes = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
-        return site.getsitepackages(), prefixes + [os.path.dirname(os.path.realpath(python))]
-    out = subprocess.run([python, "-I", "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    return tuple(json.loads(out.stdout))
+def runtime():
+    var = sysconfig.get_config_var
+    stdlib = [sysconfig.get_path("stdlib"), os.path.dirname(os.__file__), var("DESTSHARED") or ""]
+    libs = glob.glob(os.path.join(var("LIBDIR") or "/nonexistent", "libpython*.so*")) if var("Py_ENABLE_SHARED") else []
+    return {"executable": os.path.realpath(sys.executable), "site": site.getsitepackages(),
+            "stdlib": [os.path.realpath(p) for p in stdlib if p and os.path.isdir(p)], "libs": libs,
+            "prefixes": [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                         os.path.dirname(os.path.realpath(sys.executable))]}
+"""
+
+
+def _site_and_prefixes(python: str) -> dict:
+    """What the zygote's interpreter needs: ``executable`` (real path), ``stdlib`` and lib-dynload dirs,
+    ``libs`` (a shared libpython), ``site`` (site-packages dirs, real paths), install ``prefixes``."""
+    if python == sys.executable:
+        namespace: dict = {}
+        exec(RUNTIME_SCRIPT, namespace)
+        found = namespace["runtime"]()
+    else:
+        out = subprocess.run([python, "-I", "-c", RUNTIME_SCRIPT + "print(json.dumps(runtime()))"],
+                             capture_output=True, text=True, timeout=60, check=True)
+        found = json.loads(out.stdout)
+    found["site"] = list(dict.fromkeys(os.path.realpath(d) for d in found["site"] if os.path.isdir(d)))
+    return found
 
 
 class Sandbox:
@@ -111,18 +126,18 @@ class Sandbox:
     def _plan(self) -> tuple[list[str], dict, bool]:
         """(argv, settings, using_bwrap)."""
         c = self.config
-        site_dirs, prefixes = _site_and_prefixes(c.python)
+        runtime = _site_and_prefixes(c.python)
         root = os.geteuid() == 0
         path = None if c.use_bwrap is False else bwrap.find_bwrap()
         if c.use_bwrap and path is None:
             raise RuntimeError("SandboxConfig(use_bwrap=True) but bwrap is not installed (apt-get install bubblewrap)")
         drop = c.uid if c.uid is not None else (NOBODY if root and path else None)
         env = dict(CHILD_ENV, HOME="/tmp" if path else str(self._tmp / "work"), TMPDIR="/tmp" if path else str(self._tmp / "work"))
+        visible = bwrap.allowlist(runtime) + runtime["prefixes"]
         settings = {
-            "site": site_dirs,
+            "site": runtime["site"],
             # a venv or Python under /tmp must not be shadowed by a child's private /tmp
-            "keep": sorted({os.path.realpath(d) for d in site_dirs + prefixes
-                            if os.path.realpath(d).startswith("/tmp/")}),
+            "keep": sorted({os.path.realpath(d) for d in visible if os.path.realpath(d).startswith("/tmp/")}),
             "tmp_fallback": bwrap.INNER_TMP_FALLBACK if path else str(self._tmp / "work"),
             "env": env,
             "torch": c.torch,
@@ -136,14 +151,19 @@ class Sandbox:
             "package_parent": bwrap.INNER_PACKAGE_PARENT if path else str(self._tmp),
         }
         argv = [c.python, "-I", "-S", "-c", BOOT]
-        self.protections["bwrap"] = False
+        self.protections.update(bwrap=False, filesystem=False)
         if path:
-            prefix, hidden = bwrap.command(
-                path, hide=bwrap.default_hidden(c.hide), reveal=site_dirs + prefixes,
+            prefix, bound, rehidden = bwrap.command(
+                path, hide=bwrap.default_hidden(c.hide, runtime["site"]), runtime=runtime,
                 package_dir=str(self._package), env=env, as_root=root,
             )
-            argv = prefix + argv
-            self.protections.update(bwrap=bwrap.bwrap_version(path), hidden_paths=", ".join(hidden))
+            argv = prefix + [runtime["executable"]] + argv[1:]  # the real interpreter: a venv's link is not there
+            self.protections.update(
+                bwrap=bwrap.bwrap_version(path),
+                filesystem="allowlist, read-only: " + ", ".join(bound) + "; fresh /dev, /proc; private /tmp",
+                hidden_paths="everything not in the allowlist" + (", and inside it " + ", ".join(rehidden)
+                                                                  if rehidden else ""),
+            )
         return argv, settings, bool(path)
 
     def _start_zygote(self):
@@ -202,7 +222,7 @@ class Sandbox:
         )
         off = [k for k, v in self.protections.items() if v is False]
         if "bwrap" in off:  # its warning covers these three
-            off = [k for k in off if k not in ("network_isolated", "readonly_filesystem", "hidden_paths")]
+            off = [k for k in off if k not in ("network_isolated", "readonly_filesystem", "hidden_paths", "filesystem")]
         self.warnings.extend(WARNINGS[k] for k in off if k in WARNINGS)
 
     # -- zygote control ----------------------------------------------------------------------

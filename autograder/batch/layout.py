@@ -41,11 +41,11 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from autograder.sandbox.loader import MAX_SUBMISSION_BYTES
 from autograder.variants import check_student_id
 
 SUFFIXES = (".ipynb", ".py")
 SUPPORT_PREFIX = "deepgrade_"  # a bundle's self-check files
-MAX_SUBMISSION_BYTES = 10_000_000  # the sandbox loader's limit (autograder.sandbox.loader)
 MAX_JSON_DEPTH = 64  # a notebook is 5 levels deep; deeper JSON is not parsed in the grader
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # a FIFO never blocks
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)

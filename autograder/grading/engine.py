@@ -16,6 +16,7 @@ from pathlib import Path
 from autograder.grading.plugin import GradingContext
 from autograder.grading.runner import run_suite
 from autograder.grading.score import all_failed, score
+from autograder.grading.text import clean
 from autograder.manifest import load_manifest
 from autograder.variants import check_student_id, hidden_seed, variant
 
@@ -107,6 +108,7 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
     from autograder import sandbox as sb
 
     def unloadable(message: str) -> dict:
+        message = clean(message)
         result.update(all_failed(manifest, f"Your submission could not be graded: {message}"))
         result["error"] = message
         result["duration_s"] = round(time.perf_counter() - start, 4)
@@ -123,14 +125,14 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
             submission = sb.load_submission(Path(path), sandbox=sandbox)
         except sb.SubmissionError as exc:
             return unloadable(str(exc))
-        result["warnings"] += [str(w) for w in (getattr(submission, "warnings", None) or ())]
+        result["warnings"] += [clean(w) for w in (getattr(submission, "warnings", None) or ())]
         result["warnings"] += _sandbox_warnings(sandbox)
         try:
             proc = sandbox.start(submission)
         except (sb.SubmissionError, sb.StudentError) as exc:
             return unloadable(getattr(exc, "message", None) or str(exc))
         stack.callback(proc.close)
-        result["warnings"] += _cell_warnings(proc)
+        result["warnings"] += [clean(w) for w in _cell_warnings(proc)]
         student = _TimedStudent(proc, timeout) if timed else proc
         seed = grading_seed(hidden_seed(assignment_id, student_id, secret), submission)
         context = GradingContext(student, dict(result["variant"]), seed, manifest, timeout)

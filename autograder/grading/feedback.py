@@ -9,8 +9,6 @@ student's code said (an exception message, a cell's error) is cleaned of control
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from autograder.grading.compare import Comparison, type_name
@@ -65,12 +63,17 @@ def property_failure(call: str, problem: str, hint: str = "") -> str:
 
 
 def defining_cell(cells, name: str) -> int | None:
-    """Index of the last code cell whose source defines ``name`` (``def name(`` or ``name =``)."""
-    pattern = re.compile(rf"^\s*(?:def\s+{re.escape(name)}\s*\(|{re.escape(name)}\s*=)", re.MULTILINE)
+    """Index of the last code cell whose source defines ``name`` (``def name(`` or ``name =``).
+
+    A linear scan of the lines (the cells are the student's: a regex such as ``^\\s*...`` with
+    MULTILINE would be quadratic on a cell of blank lines).
+    """
+    from autograder.sandbox.process import defines
+
     found = None
     for i, cell in enumerate(cells or ()):
         source = getattr(cell, "source", cell if isinstance(cell, str) else "")
-        if isinstance(source, str) and pattern.search(source):
+        if isinstance(source, str) and defines(source, name):
             found = i
     return found
 

@@ -13,7 +13,10 @@ markers (jupytext's percent format; ``# %% [markdown]`` chunks and chunks tagged
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,25 @@ class Submission:
     warnings: list[str] = field(default_factory=list)
 
 
+def _read_regular(path: Path, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of ``path``, a regular file opened without following a link (a
+    submission that is a link to a classmate's file or to the course secret is refused, never read)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # a FIFO never blocks
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise SubmissionError(f"{path}: no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SubmissionError(f"{path}: is a symbolic link; submissions must be regular files") from None
+        raise SubmissionError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SubmissionError(f"{path}: is not a regular file")
+    with os.fdopen(fd, "rb") as f:
+        return f.read(max_bytes + 1)
+
+
 def load_submission(path, *, max_bytes: int = MAX_SUBMISSION_BYTES, sandbox=None) -> Submission:
     """Read ``path`` (.ipynb or .py) into a ``Submission``; raises ``SubmissionError``.
 
@@ -53,12 +75,7 @@ def load_submission(path, *, max_bytes: int = MAX_SUBMISSION_BYTES, sandbox=None
     if suffix not in SUFFIXES:
         got = f"'{path.suffix}'" if path.suffix else "no extension"
         raise SubmissionError(f"{path}: expected a Jupyter notebook (.ipynb) or a Python file (.py), got {got}")
-    if not path.exists():
-        raise SubmissionError(f"{path}: no such file")
-    if not path.is_file():
-        raise SubmissionError(f"{path}: is not a regular file")
-    with open(path, "rb") as f:
-        data = f.read(max_bytes + 1)
+    data = _read_regular(path, max_bytes)
     if len(data) > max_bytes:
         raise SubmissionError(
             f"{path}: is larger than the limit of {max_bytes / 1e6:g} MB "

@@ -106,3 +106,20 @@ def test_py_file_splits_on_percent_markers(tmp_path):
     sub = load_submission(path)
     assert sub.cells == [Cell(0, "a = 1\n"), Cell(3, "b = 2\n")]
     assert sub.metadata == {} and any("skip-grading" in w for w in sub.warnings)
+
+
+def test_links_and_fifos_are_refused_never_read(tmp_path):
+    """Is a submission that links to a classmate's file, or the course secret, refused without reading it?"""
+    import os
+
+    secret = tmp_path / "course.key"
+    secret.write_text("f3a9 the course secret")
+    (tmp_path / "bob.py").write_text("def f():\n    return 1\n")
+    for name, target in (("mallory.py", "bob.py"), ("eve.py", "course.key")):
+        os.symlink(tmp_path / target, tmp_path / name)
+        with pytest.raises(SubmissionError, match="symbolic link") as info:
+            load_submission(tmp_path / name)
+        assert "f3a9" not in str(info.value)
+    os.mkfifo(tmp_path / "fifo.py")
+    with pytest.raises(SubmissionError, match="not a regular file"):
+        load_submission(tmp_path / "fifo.py")  # returns at once: a FIFO is never waited on

@@ -62,11 +62,13 @@ class SandboxConfig:
     cell_timeout: float = 10.0  # per cell
     run_timeout: float = 60.0  # all cells of one run together
     start_timeout: float = 30.0  # zygote start (importing torch can take a few seconds)
-    memory_bytes: int = 2 << 30  # RLIMIT_AS of a child (numpy alone maps ~0.1 GB, torch ~0.6 GB)
+    memory_bytes: int = 2 << 30  # memory of one submission, all its processes together (see memory_cgroup)
+    memory_cgroup: bool | None = None  # None: a memory cgroup per child where the host allows; False: never
+    fallback_processes: int = 8  # without a cgroup: RLIMIT_NPROC, and each process gets memory_bytes / this
     cpu_seconds: int = 120  # RLIMIT_CPU of a child, over its whole life
     file_bytes: int = 16 << 20  # RLIMIT_FSIZE
     tmp_bytes: int = 64 << 20  # size of the child's private /tmp and /dev/shm
-    max_processes: int = 64  # RLIMIT_NPROC inside the child's namespace (not enforced for root)
+    max_processes: int = 64  # RLIMIT_NPROC inside the child's user namespace (not enforced for root)
     max_open_files: int = 256  # RLIMIT_NOFILE
     output_limit: int = 2 << 20  # bytes of stdout+stderr one cell or call may print
     output_tail: int = 8192  # bytes of the latest output kept for feedback
@@ -84,6 +86,7 @@ class SandboxConfig:
             raise ValueError("SandboxConfig.hide and .preload must be tuples of strings")
 
     def rlimits(self) -> dict:
+        """Per-process limits with a memory cgroup (RLIMIT_AS is then only a backstop); see limits.py."""
         return {
             "RLIMIT_AS": int(self.memory_bytes),
             "RLIMIT_CPU": int(self.cpu_seconds),

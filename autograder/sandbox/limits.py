@@ -5,10 +5,19 @@ The zygote forks an intermediate process A for each student child:
 1. ``enter_namespaces`` (in A): ``unshare`` a new user, PID and mount namespace;
    A then forks B, the student's process.
 2. ``protect_child`` (in B, PID 1 of its own namespace, so killing it kills every
-   process it started): not dumpable (not ptrace-able), a private size-limited
-   tmpfs on /tmp and /dev/shm, then, when the grader is root, the switch to an
-   unprivileged uid (RLIMIT_NPROC is not enforced for uid 0), all capabilities
-   dropped, no_new_privs, rlimits.
+   process it started): not dumpable (not ptrace-able), its own memory cgroup
+   when the grader prepared one, a private size-limited tmpfs on /tmp and
+   /dev/shm, then, when the grader is root, the switch to an unprivileged uid
+   (RLIMIT_NPROC is not enforced for uid 0), all capabilities dropped,
+   no_new_privs, rlimits.
+
+Memory is bounded per submission, not per process: B makes a cgroup of its own
+inside the sandbox's (``sandbox_cgroup``, made by the grader and bound into the
+sandbox), sets its limit and moves itself in, so B and everything it forks
+share one budget. Without a cgroup the budget is split: a few processes
+(RLIMIT_NPROC) each with a share of it as new address space (RLIMIT_AS beyond
+what the zygote had already mapped). RLIMIT_NPROC is counted per user namespace
+and uid, so one child's processes never count against another's.
 
 Every step is best effort; the returned dict says what took effect, and the
 grader turns the missing ones into plain-language warnings.
@@ -137,6 +146,149 @@ def drop_capabilities() -> bool:
     return _call("capset", ctypes.byref(header), data)
 
 
+# -- memory cgroups ---------------------------------------------------------------------------
+CGROUP_FILES = {1: ("memory.limit_in_bytes", "memory.memsw.limit_in_bytes"), 2: ("memory.max", "memory.swap.max")}
+STALE_CGROUP_S = 60.0  # an empty child cgroup older than this is removed by the next child
+
+
+def _own_cgroup_dir(version: int) -> str | None:
+    """Directory of the calling process's memory cgroup (v1) or unified cgroup (v2), from /proc."""
+    try:
+        own = open("/proc/self/cgroup").read().splitlines()
+        mounts = open("/proc/self/mountinfo").read().splitlines()
+    except OSError:
+        return None
+    for line in own:
+        _, controllers, path = line.split(":", 2)
+        if (version == 2 and controllers == "") or (version == 1 and "memory" in controllers.split(",")):
+            break
+    else:
+        return None
+    for line in mounts:
+        fields, _, tail = line.partition(" - ")
+        fields, tail = fields.split(), tail.split()
+        if len(tail) < 3 or tail[0] != ("cgroup2" if version == 2 else "cgroup"):
+            continue
+        if version == 1 and "memory" not in tail[2].split(","):
+            continue
+        root, mountpoint = fields[3], fields[4]
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            return os.path.join(mountpoint, path[len(root.rstrip("/")):].lstrip("/"))
+    return None
+
+
+def sandbox_cgroup(tag: str) -> tuple[str, int] | None:
+    """(directory, version) of a new cgroup for one sandbox's children, under the caller's own; or None.
+
+    Runs in the grader. cgroup v2 needs the memory controller delegated to the
+    caller's cgroup (it is then enabled for the new one's children); v1 needs a
+    writable memory hierarchy. None when neither works: no cgroup is used.
+    """
+    for version in (2, 1):
+        parent = _own_cgroup_dir(version)
+        if not parent or not os.access(parent, os.W_OK):
+            continue
+        path = os.path.join(parent, tag)
+        try:
+            if version == 2:
+                if "memory" not in open(os.path.join(parent, "cgroup.controllers")).read().split():
+                    continue
+                if "memory" not in open(os.path.join(parent, "cgroup.subtree_control")).read().split():
+                    _write(os.path.join(parent, "cgroup.subtree_control"), "+memory")
+            os.mkdir(path)
+            if version == 2:
+                _write(os.path.join(path, "cgroup.subtree_control"), "+memory")
+        except OSError:
+            remove_cgroup(path)
+            continue
+        return path, version
+    return None
+
+
+def remove_cgroup(path: str, tries: int = 50) -> bool:
+    """Remove a sandbox's cgroup and its children's (their processes must be gone); True when gone."""
+    import time
+
+    for _ in range(tries):
+        try:
+            for name in os.listdir(path):
+                if os.path.isdir(os.path.join(path, name)):
+                    _rmdir(os.path.join(path, name))
+            os.rmdir(path)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            time.sleep(0.02)  # a process just killed is still being torn down
+    return False
+
+
+def _write(path: str, text: str):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _rmdir(path: str) -> bool:
+    try:
+        os.rmdir(path)
+        return True
+    except OSError:
+        return False
+
+
+def join_memory_cgroup(base: str, version: int, limit: int) -> bool:
+    """In B: make a cgroup of its own in ``base`` with ``limit`` bytes (no swap) and move into it."""
+    import time
+
+    try:
+        for name in os.listdir(base):  # children that have ended; a busy one refuses rmdir
+            path = os.path.join(base, name)
+            if name.startswith("child-") and time.time() - os.stat(path).st_mtime > STALE_CGROUP_S:
+                _rmdir(path)
+        path = os.path.join(base, "child-" + os.urandom(8).hex())
+        os.mkdir(path)
+        memory, swap = CGROUP_FILES[version]
+        _write(os.path.join(path, memory), str(limit))
+        try:
+            _write(os.path.join(path, swap), str(limit) if version == 1 else "0")
+        except OSError:
+            pass  # no swap accounting: nothing to limit
+        _write(os.path.join(path, "cgroup.procs"), "0")
+    except (OSError, KeyError):
+        return False
+    return True
+
+
+def _address_space() -> int:
+    """Bytes of address space the calling process has mapped (VmSize)."""
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def memory_rlimits(limits: dict, memory: dict | None, joined: bool) -> tuple[dict, str]:
+    """(rlimits to set, what bounds the submission's memory, in words).
+
+    In a cgroup of its own the submission's processes share ``memory["bytes"]``
+    (RLIMIT_AS stays as a per-process backstop). Otherwise at most
+    ``memory["fallback_processes"]`` processes, each with an equal share of the
+    budget as address space beyond what it inherited from the zygote.
+    """
+    if not memory:
+        return limits, f"{limits.get('RLIMIT_AS', 0) >> 20} MiB address space per process"
+    budget = int(memory["bytes"])
+    if joined:
+        return limits, f"cgroup v{memory['version']}, {budget >> 20} MiB per submission"
+    n = int(memory["fallback_processes"])
+    share = budget // n
+    limits = dict(limits, RLIMIT_NPROC=min(n, limits.get("RLIMIT_NPROC", n)), RLIMIT_AS=_address_space() + share)
+    return limits, f"{n} processes x {share >> 20} MiB address space (beyond the zygote's)"
+
+
 def set_rlimits(limits: dict) -> bool:
     """``limits`` maps RLIMIT_* names to a soft value (hard = soft, CPU gets 2 s more)."""
     ok = True
@@ -163,7 +315,11 @@ def private_tmp_target(keep, fallback: str | None) -> str:
 
 def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None,
                   keep=(), fallback: str | None = None) -> dict:
-    """In B, before any student code: private tmp, then no privileges, then rlimits."""
+    """In B, before any student code: memory cgroup, private tmp, then no privileges, then rlimits.
+
+    ``limits`` maps RLIMIT_* names to values and may hold ``memory``: {bytes,
+    fallback_processes, cgroup (the sandbox's cgroup dir inside, or None), version}.
+    """
     info = dict(info)
     info["not_dumpable"] = prctl(PR_SET_DUMPABLE, 0)
     if not info["pid_namespace"]:
@@ -171,6 +327,13 @@ def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None,
             os.setsid()  # at least a process group the grader can kill at once
         except OSError:
             pass
+    limits = dict(limits)
+    memory = limits.pop("memory", None)  # the submission's memory budget (see memory_rlimits)
+    cgroup = memory and memory.get("cgroup")
+    info["memory_cgroup"] = bool(cgroup) and join_memory_cgroup(cgroup, memory["version"], memory["bytes"])
+    if cgroup and info["user_namespace"]:  # the sandbox's cgroup stays out of the student's reach
+        _private_tmpfs(cgroup, 4096)
+    limits, info["memory"] = memory_rlimits(limits, memory, info["memory_cgroup"])
     info["tmp_dir"] = private_tmp_target(keep, fallback)
     info["private_tmp"] = info["user_namespace"] and _private_tmpfs(info["tmp_dir"], tmp_bytes)
     if info["private_tmp"]:

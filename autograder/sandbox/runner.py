@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
-from . import bwrap, channel
+from . import bwrap, channel, limits
 from .config import SandboxConfig
 
 SHIPPED = ("channel.py", "child.py", "limits.py", "notebook.py", "transform.py", "zygote.py")
@@ -134,6 +135,14 @@ class Sandbox:
         drop = c.uid if c.uid is not None else (NOBODY if root and path else None)
         env = dict(CHILD_ENV, HOME="/tmp" if path else str(self._tmp / "work"), TMPDIR="/tmp" if path else str(self._tmp / "work"))
         visible = bwrap.allowlist(runtime) + runtime["prefixes"]
+        if not hasattr(self, "_cgroup"):  # once per Sandbox; removed when it is collected (or at exit)
+            use = path and c.memory_cgroup is not False
+            self._cgroup = limits.sandbox_cgroup(f"deepgrade-{os.getpid()}-{os.urandom(4).hex()}") if use else None
+            if c.memory_cgroup and not self._cgroup:
+                raise RuntimeError("SandboxConfig(memory_cgroup=True) but no writable memory cgroup was found")
+            if self._cgroup:
+                weakref.finalize(self, limits.remove_cgroup, self._cgroup[0])
+        cgroup = self._cgroup if path else None
         settings = {
             "site": runtime["site"],
             # a venv or Python under /tmp must not be shadowed by a child's private /tmp
@@ -145,7 +154,9 @@ class Sandbox:
             "drop_uid": drop,
             "namespaces": True,
             "tmp_bytes": int(c.tmp_bytes),
-            "rlimits": c.rlimits(),
+            "rlimits": dict(c.rlimits(), memory={
+                "bytes": int(c.memory_bytes), "fallback_processes": int(c.fallback_processes),
+                "cgroup": bwrap.INNER_CGROUP if cgroup else None, "version": cgroup[1] if cgroup else 0}),
             "max_value_bytes": int(c.max_value_bytes),
             "workdir": "/tmp" if path else str(self._tmp / "work"),
             "package_parent": bwrap.INNER_PACKAGE_PARENT if path else str(self._tmp),
@@ -155,7 +166,7 @@ class Sandbox:
         if path:
             prefix, bound, rehidden = bwrap.command(
                 path, hide=bwrap.default_hidden(c.hide, runtime["site"]), runtime=runtime,
-                package_dir=str(self._package), env=env, as_root=root,
+                package_dir=str(self._package), env=env, as_root=root, cgroup=cgroup and cgroup[0],
             )
             argv = prefix + [runtime["executable"]] + argv[1:]  # the real interpreter: a venv's link is not there
             self.protections.update(
@@ -218,6 +229,8 @@ class Sandbox:
             no_new_privs=bool(info.get("no_new_privs")),
             not_dumpable=bool(info.get("not_dumpable")),
             rlimits=bool(info.get("rlimits")),
+            memory=(info.get("memory") or False) if info.get("memory_cgroup") or info.get("nproc_enforced")
+            else f"{info.get('memory')}, but the number of processes is not limited",
             timeouts="wall clock per cell and call, then SIGKILL",
         )
         off = [k for k, v in self.protections.items() if v is False]

@@ -217,9 +217,11 @@ def test_numpy_scipy_and_matplotlib_work_in_the_child(sandbox, script):
         assert bytes(proc.call("plot", timeout=30)) == b"\x89PNG"
 
 
-def test_torch_works_in_a_torch_zygote(script):
+@pytest.mark.parametrize("memory_cgroup", [None, False], ids=["cgroup-if-available", "rlimits"])
+def test_torch_works_in_a_torch_zygote(script, memory_cgroup):
     pytest.importorskip("torch")
-    with Sandbox(SandboxConfig(torch=True, **FAST)) as sb, sb.start(script(HEAVY)) as proc:
+    config = SandboxConfig(torch=True, memory_cgroup=memory_cgroup, **FAST)
+    with Sandbox(config) as sb, sb.start(script(HEAVY)) as proc:
         assert not sb.versions["torch"].startswith("not loaded"), sb.versions
         assert proc.call("autograd") == [0.0, 2.0, 4.0, 6.0]
 
@@ -252,3 +254,128 @@ def test_mount_plan_binds_the_allowlist_and_covers_secrets_inside_it(tmp_path):
     assert revealed == sorted([str(repo / ".venv/lib"), "/usr/lib"])  # outermost only, also outside hidden ones
     assert absent == sorted([str(repo), str(tmp_path / "home")])  # the venv inside repo is bound, nothing else
     assert rehidden == [str(repo / ".venv/lib/site-packages/autograder")]
+
+
+# -- part 4: nothing crosses between students; memory limited per submission --------------------
+
+SHARED = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+KEY, IPC_CREAT = 0x1234, 0o1000
+
+def plant():
+    sid = libc.shmget(KEY, 1 << 20, IPC_CREAT | 0o666)
+    assert sid >= 0, ctypes.get_errno()
+    addr = libc.shmat(sid, None, 0)
+    ctypes.memmove(addr, b"MARKER-FROM-CHILD-1", 19)
+    with open("/dev/shm/posix-marker", "w") as f:
+        f.write("hi")
+    return [line.split()[0] for line in open("/proc/sysvipc/shm").read().splitlines()[1:]]
+
+def find():
+    sid = libc.shmget(KEY, 0, 0)
+    if sid < 0:
+        return ["shmget failed: errno %d" % ctypes.get_errno(), sorted(os.listdir("/dev/shm"))]
+    addr = libc.shmat(sid, None, 0)
+    return [ctypes.string_at(addr, 19).decode(), sorted(os.listdir("/dev/shm"))]
+"""
+
+
+def host_segments() -> set[str]:
+    return {line.split()[1] for line in Path("/proc/sysvipc/shm").read_text().splitlines()[1:]}
+
+
+def test_shared_memory_does_not_cross_to_the_next_submission_and_dies_with_the_child(sandbox, script):
+    """SysV segment (key 0x1234) and a /dev/shm file of child 1: can child 2 find them; do they outlive it?"""
+    needs_bwrap(sandbox)
+    before = host_segments()
+    first = sandbox.start(script(SHARED, name="first.py"))
+    assert "4660" in first.call("plant")  # 0x1234, seen in its own IPC namespace
+    assert host_segments() == before  # not in the grader's namespace
+    with sandbox.start(script(SHARED, name="second.py")) as second:
+        assert second.call("find") == ["shmget failed: errno 2", []]  # ENOENT
+        assert first.call("find") == ["MARKER-FROM-CHILD-1", ["posix-marker"]]
+    first.close()  # killed: its IPC namespace and the segment go with it
+    with sandbox.start(script(SHARED, name="third.py")) as third:
+        assert third.call("find") == ["shmget failed: errno 2", []]
+    assert host_segments() == before
+
+
+HOG = """
+import os, select, time
+import numpy as np
+
+def hog(helpers, mib):
+    r, w = os.pipe()
+    for _ in range(helpers):
+        if os.fork() == 0:
+            try:
+                block = np.ones(mib << 17)  # mib MiB of float64, every page touched
+                os.write(w, b"y")
+                os.close(w)  # the parent reads to the end once every helper has answered or died
+            except MemoryError:
+                os.write(w, b"m")
+                os._exit(3)
+            time.sleep(60)
+            os._exit(0)
+    os.close(w)
+    got, deadline = b"", time.monotonic() + 20
+    while len(got) < helpers and time.monotonic() < deadline:
+        if select.select([r], [], [], 0.1)[0]:
+            chunk = os.read(r, 16)
+            if not chunk:
+                break
+            got += chunk
+    return got.decode()
+
+def normal():
+    a = np.random.default_rng(0).normal(size=(500, 500))
+    return float(np.linalg.norm(a @ a.T)) > 0
+"""
+
+
+@pytest.mark.parametrize("memory_cgroup", [None, False], ids=["cgroup-if-available", "rlimits"])
+def test_helpers_of_one_submission_share_one_memory_budget(script, memory_cgroup):
+    """Three forked helpers each touching 1 GiB under a 2 GiB budget: at most the budget is ever held."""
+    config = SandboxConfig(memory_bytes=2 << 30, memory_cgroup=memory_cgroup, **FAST)
+    with Sandbox(config) as sb:
+        assert sb.protections["memory"], sb.protections
+        if memory_cgroup is False:
+            assert sb.protections["memory"].startswith("8 processes x 256 MiB")
+        with sb.start(script(HOG)) as proc:
+            try:
+                held = proc.call("hog", 3, 1024)
+            except StudentError as exc:  # the OOM killer chose the submission's first process
+                assert exc.kind == "crash", exc
+                held = ""
+            assert held.count("y") <= 2, (held, sb.protections["memory"])  # never more than 2 GiB at once
+        with sb.start(script(HOG, name="ok.py")) as proc:
+            assert proc.call("normal") is True
+            assert proc.call("hog", 2, 64) == "yy"
+
+
+def test_the_process_limit_of_one_submission_does_not_count_another_s(script):
+    """Two workers, both children uid 65534: does a full process table in one leave the other its own?"""
+    bomb = """
+        import os, time
+        def bomb():
+            n = 0
+            while True:
+                try:
+                    if os.fork() == 0:
+                        time.sleep(30)
+                        os._exit(0)
+                    n += 1
+                except OSError:
+                    return n
+    """
+    config = SandboxConfig(max_processes=16, **FAST)
+    with Sandbox(config) as one, Sandbox(config) as two:
+        needs_bwrap(one)
+        assert one.protections["process_limit"]
+        limit = config.max_processes if one.protections["memory"].startswith("cgroup") else config.fallback_processes
+        with one.start(script(bomb, name="a.py")) as a, two.start(script(bomb, name="b.py")) as b:
+            first = a.call("bomb")
+            second = b.call("bomb")
+            assert 0 < first < limit and second == first, (first, second)

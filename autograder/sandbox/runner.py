@@ -328,6 +328,8 @@ class Sandbox:
     def close(self):
         self._closed = True
         self._stop_zygote()
+        if getattr(self, "_cgroup", None):  # after the zygote: its children had to leave the cgroup first
+            limits.remove_cgroup(self._cgroup[0])
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self):

@@ -56,15 +56,37 @@ def _checked_structure(text: str) -> dict:
     return raw
 
 
+MAX_METADATA_ITEM = 64 << 10  # JSON bytes of one top-level metadata entry the loader passes on
+MAX_METADATA_DEPTH = 16
+
+
+def _depth(value) -> int:
+    """Nesting depth of a JSON value, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
 def _plain_metadata(meta) -> dict:
-    """The notebook's metadata with string keys only, as it may cross the channel (else empty)."""
+    """The notebook's small top-level metadata entries (string keys; widget state and other bulky entries
+    are dropped: the grader needs only a few fields, and replies are bounded)."""
     if not isinstance(meta, dict):
         return {}
-    try:
-        json.dumps(meta)
-    except (TypeError, ValueError, RecursionError):
-        return {}
-    return {k: v for k, v in meta.items() if isinstance(k, str)}
+    kept = {}
+    for key, value in meta.items():
+        try:
+            size = len(json.dumps(value))
+        except (TypeError, ValueError, RecursionError):
+            continue
+        if isinstance(key, str) and size <= MAX_METADATA_ITEM and _depth(value) <= MAX_METADATA_DEPTH:
+            kept[key] = value
+    return kept
 
 
 def parse_notebook(text: str) -> dict:

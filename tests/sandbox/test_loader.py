@@ -123,3 +123,17 @@ def test_links_and_fifos_are_refused_never_read(tmp_path):
     os.mkfifo(tmp_path / "fifo.py")
     with pytest.raises(SubmissionError, match="not a regular file"):
         load_submission(tmp_path / "fifo.py")  # returns at once: a FIFO is never waited on
+
+
+def test_bulky_or_deep_metadata_is_dropped_and_the_notebook_still_loads(tmp_path):
+    """Does widget state or absurdly nested metadata cost the student nothing but that metadata?"""
+    deep: dict = {}
+    node = deep
+    for _ in range(40):
+        node["x"] = {}
+        node = node["x"]
+    path = write_nb(tmp_path / "a.ipynb", [new_code_cell("x = 1")], student="s1",
+                    widgets={"state": ["w" * 1000] * 200}, deep=deep)
+    sub = load_submission(path)
+    assert sub.cells == [Cell(0, "x = 1")]
+    assert sub.metadata["student"] == "s1" and "widgets" not in sub.metadata and "deep" not in sub.metadata

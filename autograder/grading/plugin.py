@@ -16,13 +16,28 @@ it records every test's outcome (``pytest_runtest_logreport``). Feedback comes o
 messages of :class:`GradingFailure` and :class:`StudentCodeError`, which the suites build from shapes
 and error sizes. Any other exception inside a test is a grader bug: its text is not shown (it could
 hold hidden values); the test is reported as an internal error.
+
+While a test runs, :func:`current_context` returns its :class:`GradingContext`, so the suites'
+``call`` helper can give each call of a student function a time limit scaled to the reference's own
+time on the same input (:meth:`GradingContext.call_limit`): ``max(TIMEOUT_FLOOR_S, TIMEOUT_FACTOR x
+reference time)``, capped by the configured call timeout. A slow-but-correct solution is not cut off
+(50x the reference, never under 3 s: a lazy ``import torch`` inside a function takes 1-2 s on a
+loaded 2-core machine), and a hung one is caught in seconds instead of the full call timeout.
 """
 
 from __future__ import annotations
 
+import contextvars
+import copy
+import importlib
+import inspect
 import logging
+import os
+import time
+import warnings
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -42,6 +57,43 @@ class StudentCodeError(Exception):
     """The student's code raised, timed out, crashed or returned something unusable (status ``error``)."""
 
 
+TIMEOUT_FLOOR_S = 3.0  # a call's limit is never below this (CI machines are slower, first calls import lazily)
+TIMEOUT_FACTOR = 50.0  # ... and otherwise this many times the reference's own time on the same input
+REFERENCE_TIMEOUTS_ENV = "DEEPGRADE_REFERENCE_TIMEOUTS"  # "0": every call gets the configured call timeout
+_PLAIN_DEPTH = 8
+
+_current: contextvars.ContextVar[GradingContext | None] = contextvars.ContextVar("deepgrade_grading", default=None)
+
+
+def current_context() -> GradingContext | None:
+    """The context of the hidden test running now (None outside a graded test)."""
+    return _current.get()
+
+
+@cache
+def _reference_function(modules: tuple[str, ...], name: str):
+    for module in modules:
+        fn = getattr(importlib.import_module(module), name, None)
+        if callable(fn):
+            return fn
+    return None
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """Whether ``value`` is data the reference can take as it is (no Handle, no Rng, no object)."""
+    if depth > _PLAIN_DEPTH:
+        return False
+    if value is None or isinstance(value, (bool, int, float, complex, str, np.generic)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biufc"
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
 @dataclass
 class GradingContext:
     """What a hidden suite needs to grade one submission."""
@@ -52,6 +104,39 @@ class GradingContext:
     manifest: Manifest
     call_timeout: float | None = None
     extra: dict = field(default_factory=dict)
+
+    def reference_seconds(self, function: str, args: tuple, kwargs: dict) -> float | None:
+        """Seconds the reference's ``function`` takes on ``args``/``kwargs`` (copies; the variant's fixed
+        parameters added), or None when there is no such reference function or it cannot take them
+        (a Handle, an Rng, a signature that does not bind, an exception)."""
+        fn = _reference_function(tuple(self.manifest.reference), function)
+        if fn is None or not (_plain(args) and _plain(kwargs)):
+            return None
+        fixed = {name: self.variant[name] for name in self.manifest.fixed.get(function, ()) if name in self.variant}
+        try:
+            bound = inspect.signature(fn).bind(*copy.deepcopy(args), **copy.deepcopy(kwargs), **fixed)
+        except (TypeError, ValueError):
+            return None
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            try:
+                fn(*bound.args, **bound.kwargs)
+            except Exception:  # inputs the reference refuses: the student's call keeps the configured limit
+                return None
+            return time.perf_counter() - start
+
+    def call_limit(self, function: str, args: tuple, kwargs: dict, cap: float | None = None) -> float | None:
+        """The time limit of one call of the student's ``function``: ``TIMEOUT_FACTOR`` times the reference's
+        time on the same input, at least ``TIMEOUT_FLOOR_S``, at most ``cap`` and ``call_timeout``; None when
+        the reference cannot be timed on it (or ``$DEEPGRADE_REFERENCE_TIMEOUTS`` is "0")."""
+        if os.environ.get(REFERENCE_TIMEOUTS_ENV, "1") == "0":
+            return None
+        seconds = self.reference_seconds(function, args, kwargs)
+        if seconds is None:
+            return None
+        caps = [c for c in (cap, self.call_timeout) if c is not None]
+        return min([max(TIMEOUT_FLOOR_S, TIMEOUT_FACTOR * seconds), *caps])
 
 
 class GradingPlugin:
@@ -93,6 +178,14 @@ class GradingPlugin:
         return self.context
 
     # -- hooks ------------------------------------------------------------------------------
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        token = _current.set(self.context)  # current_context() while this test runs, and only then
+        try:
+            yield
+        finally:
+            _current.reset(token)
+
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "question(name, weight=1, title=None): the manifest question a test grades")
 

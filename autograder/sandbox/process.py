@@ -2,11 +2,18 @@
 
 Every request is one frame on the child's socket, answered by one frame, under a
 wall-clock deadline; while waiting, the grader also drains the child's
-stdout/stderr pipe, keeps its tail and stops the child when one request prints
-too much. A timeout, a crash, too much output or a broken frame kills the child
-(its PID namespace takes every process it started along); the next request
-forks a fresh child from the zygote and runs the cells again, leaving out the
-cells that killed a child before.
+stdout/stderr pipe. Output is never fatal up to a hard cap: the grader keeps its
+head and tail (``Output``, bounded memory), counts the rest and drops it, and
+``output_warnings`` says so once the process printed more than
+``SandboxConfig.output_limit``; only a request that prints more than
+``OUTPUT_HARD_FACTOR`` times that (printing without end) is stopped. A timeout, a
+crash, that flood or a broken frame kills the child (its PID namespace takes every
+process it started along); the next request forks a fresh child from the zygote
+and runs the cells again, leaving out the cells that killed a child before.
+
+A function that timed out once is not called again in the same submission (its
+fresh copies included): its later calls fail at once with the same message
+(``TimeoutMemory``), so one hung function costs one timeout, not one per test.
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ import numpy as np
 
 from . import channel
 from .config import KINDS, Handle, Rng, StudentError
+from .output import Output, flood_message, output_hard_limit
 
 _tokens = itertools.count(1)
 MAX_MESSAGE = 4000
 SUBMISSION_TIMEOUT = 180.0  # one submission's total wall-clock budget (cells, calls, restarts, fresh copies)
 LOAD_TIMEOUT = 20.0  # reading one notebook in a loader process
 MAX_NOTEBOOK_REPLY = 32 << 20  # the loader's reply: the cells' text, notes and metadata
+# Set to "0" to call a function again after it timed out (the behaviour before issue 9; benchmarks only).
+TIMEOUT_MEMORY_ENV = "DEEPGRADE_TIMEOUT_MEMORY"
 
 SIGNAL_HINTS = {
     signal.SIGSEGV: "segmentation fault",
@@ -60,22 +70,6 @@ def describe_status(status: int | None) -> str:
     return "stopped"
 
 
-class _Output:
-    """Total and tail of what a child printed."""
-
-    def __init__(self, cap: int):
-        self.cap, self.total, self.tail = cap, 0, bytearray()
-
-    def add(self, data: bytes):
-        self.total += len(data)
-        self.tail += data
-        del self.tail[: max(0, len(self.tail) - self.cap)]
-
-    def text(self) -> str:
-        text = self.tail.decode("utf-8", errors="replace")
-        return f"[... {self.total - len(self.tail)} bytes not kept ...]\n{text}" if self.total > len(self.tail) else text
-
-
 class _Conn:
     """Socket, output pipe and pid of one live child."""
 
@@ -89,7 +83,7 @@ class _Conn:
         self.seq = 0
         self.status: int | None = None
 
-    def drain(self, output: _Output, budget: int) -> tuple[int, bool]:
+    def drain(self, output: Output, budget: int) -> tuple[int, bool]:
         """Read what the child printed, up to just over ``budget`` bytes: (bytes read, end of file)."""
         n = 0
         while n <= budget:
@@ -123,8 +117,11 @@ class _Conn:
         self.sock = None
         self.status = sandbox.kill(self.pid)
 
-    def exchange(self, header, blobs, timeout: float, output: _Output, limit: int, max_bytes: int):
-        """Send one request (None: none) and wait for its reply; raises StudentError (child then unusable)."""
+    def exchange(self, header, blobs, timeout: float, output: Output, limit: int, max_bytes: int):
+        """Send one request (None: none) and wait for its reply; raises StudentError (child then unusable).
+
+        What the child prints meanwhile goes to ``output``; more than ``limit`` bytes stops the request.
+        """
         data, sent, printed = b"", 0, 0
         if header is not None:
             self.seq += 1
@@ -148,7 +145,7 @@ class _Conn:
                     n, eof = self.drain(output, limit - printed)
                     printed += n
                     if printed > limit:
-                        raise StudentError("output_limit", f"printed more than {limit} bytes, so it was stopped")
+                        raise StudentError("output_limit", flood_message(limit))
                     if eof:
                         self.selector.unregister(self.out_fd)  # the child closed its stdout and stderr
                     continue
@@ -172,7 +169,7 @@ class _Conn:
                     raise StudentError("bad_value", f"broke the grader's channel ({_reason(exc)}), so it was stopped") from None
                 if frame is not None:
                     if self.drain(output, limit - printed)[0] + printed > limit:
-                        raise StudentError("output_limit", f"printed more than {limit} bytes, so it was stopped")
+                        raise StudentError("output_limit", flood_message(limit))
                     expected = "hello" if header is None else self.seq
                     got = frame[0].get("op") if header is None else frame[0].get("seq")
                     if got != expected:
@@ -180,13 +177,13 @@ class _Conn:
                     return frame
 
 
-def open_child(sandbox, module: str, timeout: float, output: _Output | None = None):
+def open_child(sandbox, module: str, timeout: float, output: Output | None = None):
     """Fork a child and wait for its hello: (conn, protections info)."""
     sock, out_fd, pid, _ = sandbox.fork(module)
     conn = _Conn(sock, out_fd, pid)
     c = sandbox.config
     try:
-        hello, _ = conn.exchange(None, (), timeout, output or _Output(c.output_tail), c.output_limit, 1 << 20)
+        hello, _ = conn.exchange(None, (), timeout, output or Output(c.output_tail), c.output_limit, 1 << 20)
     except StudentError:
         conn.close(sandbox)
         raise RuntimeError(f"a fresh student process did not start: it {describe_status(conn.status)}") from None
@@ -225,6 +222,35 @@ class Budget:
         return StudentError("timeout", f"not run: the submission used up its total time budget of {self.seconds:g} s")
 
 
+class TimeoutMemory:
+    """Which functions of one submission timed out, shared by its process and fresh copies.
+
+    A function that timed out once is not called again: its later calls fail at once with the message
+    of its first timeout. ``waited`` counts requests (cells and calls) that ran into their deadline,
+    ``failed_fast`` the calls refused because their function had timed out before.
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.messages: dict[str, str] = {}
+        self.waited = 0
+        self.failed_fast = 0
+
+    def check(self, name: str):
+        """Raise the remembered timeout of ``name``, if any."""
+        if self.enabled and name in self.messages:
+            self.failed_fast += 1
+            raise StudentError("timeout", f"{self.messages[name]} (after that first timeout, {name} was not "
+                               "called again)")
+
+    def remember(self, name: str, message: str):
+        self.messages.setdefault(name, message)
+
+
+def _timeout_memory_default(config) -> bool:
+    return bool(getattr(config, "remember_timeouts", os.environ.get(TIMEOUT_MEMORY_ENV, "1") != "0"))
+
+
 def _check_parsed(value) -> dict | str:
     """The loader's reply, checked field by field (it comes from a process that read hostile bytes)."""
     if type(value) is not dict or set(value) != {"cells", "notes", "metadata"}:
@@ -253,7 +279,7 @@ def parse_notebook(sandbox, text: str) -> dict | str:
     limits (see notebook.py): ``{"cells": [(index, source)], "notes", "metadata"}``, or a str saying in
     plain words why the notebook could not be read."""
     c = sandbox.config
-    output = _Output(c.output_tail)
+    output = Output(c.output_tail)
     conn, _ = open_child(sandbox, "__loader__", c.start_timeout, output)
     try:
         blobs: list = []
@@ -282,18 +308,20 @@ class StudentProcess:
 
     ``budget`` is the submission's total time (a :class:`Budget`, shared with its fresh copies; default
     ``SUBMISSION_TIMEOUT`` seconds from now): once spent, every further cell and call fails at once
-    with that reason instead of starting processes again.
+    with that reason instead of starting processes again. ``timeouts`` (a :class:`TimeoutMemory`, also
+    shared with fresh copies) remembers the functions that timed out: their later calls fail at once.
     """
 
-    def __init__(self, sandbox, submission, budget: Budget | None = None):
+    def __init__(self, sandbox, submission, budget: Budget | None = None, timeouts: TimeoutMemory | None = None):
         self.submission = submission
         self._sb = sandbox
         self._budget = budget or Budget(getattr(sandbox.config, "submission_timeout", SUBMISSION_TIMEOUT))
+        self.timeouts = timeouts or TimeoutMemory(_timeout_memory_default(sandbox.config))
         self._copies: list[StudentProcess] = []
         self._token = next(_tokens)
         self._generation = 0
         self._conn: _Conn | None = None
-        self._output = _Output(sandbox.config.output_tail)
+        self._output = Output(sandbox.config.output_tail)
         self._results: dict[int, dict] = {}
         self._fatal: set[int] = set()
         self._skipped: set[int] = set()
@@ -309,7 +337,19 @@ class StudentProcess:
 
     @property
     def stdout_tail(self) -> str:
+        """The first and last bytes the submission printed (with how many were dropped between)."""
         return self._output.text()
+
+    @property
+    def output_warnings(self) -> list[str]:
+        """Lines for feedback: this process printed more than ``output_limit`` bytes and most were dropped."""
+        warning = self._output.warning(self._sb.config.output_limit)
+        return [warning] if warning else []
+
+    @property
+    def call_timeout(self) -> float:
+        """The time limit of a call that names none."""
+        return float(self._sb.config.call_timeout)
 
     def _boot(self):
         """Fork a child and run every cell that did not kill an earlier child; a cell that kills this one
@@ -362,9 +402,12 @@ class StudentProcess:
             raise self._budget.spent()
         limit = min(timeout, remaining)
         try:
-            return self._conn.exchange(header, blobs, limit, self._output, c.output_limit, c.max_value_bytes + (16 << 20))
+            return self._conn.exchange(header, blobs, limit, self._output, output_hard_limit(c),
+                                       c.max_value_bytes + (16 << 20))
         except StudentError as exc:
             self._conn.close(self._sb)
+            if exc.kind == "timeout":
+                self.timeouts.waited += 1
             message = exc.message or f"the submission's process {describe_status(self._conn.status)}"
             if exc.kind == "timeout" and limit < timeout:
                 message = (f"did not finish before the submission's total time budget of {self._budget.seconds:g} s "
@@ -392,7 +435,7 @@ class StudentProcess:
         whose credit depends on two groups of calls being independent (a sequence against its own steps).
         It draws on this submission's time budget and is closed with this process (or use ``with``).
         """
-        copy = StudentProcess(self._sb, self.submission, budget=self._budget)
+        copy = StudentProcess(self._sb, self.submission, budget=self._budget, timeouts=self.timeouts)
         self._copies.append(copy)
         return copy
 
@@ -480,8 +523,18 @@ class StudentProcess:
         return self._request({"op": "defined", "name": name}, None)
 
     def call(self, name: str, *args, timeout: float | None = None, keep=None, **kwargs):
-        """``name(*args, **kwargs)`` in the student's process; plain data back (see the package docstring)."""
-        return self._request({"op": "call", "name": name, "keep": self._keep(keep)}, timeout, (args, kwargs))
+        """``name(*args, **kwargs)`` in the student's process; plain data back (see the package docstring).
+
+        After ``name`` timed out once in this submission, it is not called again: ``StudentError("timeout")``
+        at once, with the first timeout's message.
+        """
+        self.timeouts.check(name)
+        try:
+            return self._request({"op": "call", "name": name, "keep": self._keep(keep)}, timeout, (args, kwargs))
+        except StudentError as exc:
+            if exc.kind == "timeout" and self._budget.remaining() > 0:  # its own deadline, not the budget's
+                self.timeouts.remember(name, exc.message)
+            raise
 
     def get(self, name: str, timeout: float | None = None, keep=None):
         """The value of the global ``name``."""

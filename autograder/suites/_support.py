@@ -9,6 +9,11 @@ feedback), plus ``_kw`` as keyword arguments. A student-side failure (missing fu
 timeout, crash, a value that cannot cross the channel) becomes :class:`StudentCodeError`; a check
 that fails raises :class:`GradingFailure`. Messages name the call and the argument shapes, never
 values (see ``autograder.grading.feedback``).
+
+Each call's time limit scales with the reference's own time on the same input
+(``GradingContext.call_limit``: 50x, at least 3 s, at most the configured call timeout), so a hung
+function is stopped in seconds; and a function that timed out once is not called again in the same
+submission (the sandbox's ``TimeoutMemory``): one hung function costs one timeout.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from autograder.grading.compare import (
     tolerance_for,
     type_name,
 )
-from autograder.grading.plugin import GradingFailure, StudentCodeError
+from autograder.grading.plugin import GradingFailure, StudentCodeError, current_context
 
 __all__ = ["Arg", "Returned", "call", "get_blank", "rng_arg", "fail", "informative", "fresh", "varies", "check_answer", "plain_form", "precision", "shared_rng",
            "GradingFailure", "StudentCodeError",
@@ -107,6 +112,18 @@ def _student_error(student, function: str, desc: str, err) -> StudentCodeError:
     return StudentCodeError(feedback.student_raised(desc, kind, message))
 
 
+def _time_limit(student, function: str, args: list, kwargs: dict) -> float | None:
+    """This call's time limit from the reference's time on the same input, or None (the configured limit).
+
+    Only a :class:`~autograder.sandbox.StudentProcess` takes it: stand-ins and wrappers that set their
+    own limit are called as before.
+    """
+    context = current_context()
+    if context is None or not isinstance(student, _sandbox().StudentProcess) or "timeout" in kwargs:
+        return None
+    return context.call_limit(function, tuple(args), kwargs, getattr(student, "call_timeout", None))
+
+
 def call(student, function: str, _kw: dict | None = None, _keep=None, **args) -> Returned:
     """Call the student's ``function`` with ``args`` by position (then ``_kw`` by keyword).
 
@@ -119,6 +136,9 @@ def call(student, function: str, _kw: dict | None = None, _keep=None, **args) ->
     desc = feedback.describe_call(function, shown)
     positional = [_unwrap(v) for v in args.values()]
     keywords = {k: _unwrap(v) for k, v in (_kw or {}).items()}
+    limit = _time_limit(student, function, positional, keywords)
+    if limit is not None:
+        keywords["timeout"] = limit  # StudentProcess.call's own keyword: it never reaches the student
     try:
         value = student.call(function, *positional, keep=_keep, **keywords)
     except _sandbox().StudentError as err:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from autograder.batch import feedback
 from autograder.batch.layout import Entry, scan
-from autograder.batch.pool import WorkerPool
+from autograder.batch.pool import PoolError, WorkerPool
 from autograder.gradebook import Gradebook
 from autograder.grading.text import clean
 from autograder.manifest import check_assignment_id, load_manifest
@@ -117,6 +117,28 @@ def _record(gb: Gradebook, e: Entry, status: str, result: dict, duration: float 
     )  # fmt: skip
 
 
+def parse_cluster(spec: str) -> tuple[str, str | int]:
+    """``("local", N)`` for ``local:N``, ``("scheduler", address)`` for ``tcp://...`` (and other
+    dask protocols: ``tls://``, ``ucx://``, ``inproc://``). Raises ValueError otherwise."""
+    if spec.startswith("local:"):
+        n = spec.split(":", 1)[1]
+        if not n.isdigit() or not 1 <= int(n) <= 256:
+            raise ValueError(f"--cluster {spec}: expected local:N with N workers, 1 to 256")
+        return "local", int(n)
+    if "://" in spec:
+        return "scheduler", spec
+    raise ValueError(f"cluster {spec!r}: expected local:N or a scheduler address tcp://HOST:PORT")
+
+
+def _dask_pool(cluster: str, secret: bytes, **options):
+    """A :class:`~autograder.batch.dask_backend.DaskPool`; PoolError when dask is not installed."""
+    try:
+        from autograder.batch.dask_backend import DaskPool
+    except ImportError as exc:
+        raise PoolError(f"grading on dask needs the dask extra: pip install 'deepgrade[dask]' ({exc})") from None
+    return DaskPool(cluster, secret, **options)
+
+
 def run_batch(
     folder: str | Path,
     gradebook: str | Path,
@@ -131,6 +153,7 @@ def run_batch(
     hide: tuple[str | Path, ...] = (),
     engine: str | None = None,
     pool: WorkerPool | None = None,
+    cluster: str | None = None,
 ) -> BatchReport:
     """Grade every submission in ``folder`` for ``assignment`` into the SQLite ``gradebook``.
 
@@ -143,9 +166,14 @@ def run_batch(
     The students' processes never see ``folder``, the gradebook or the paths in ``hide`` (give
     the secret file there). ``pool`` reuses running workers (whose secret must be ``secret``)
     across several batches; ``workers``, ``timeout``, ``hide``, ``watchdog_s`` and ``engine`` then
-    come from the pool.
+    come from the pool. ``cluster`` grades on dask.distributed instead of local processes
+    (``"local:N"`` or a scheduler address ``"tcp://host:8786"``, see
+    :mod:`~autograder.batch.dask_backend`; ``workers``, ``watchdog_s`` and ``engine`` do not apply);
+    it then also emits ``("worker-done", {"address", "pid"})`` per graded submission.
     """
     check_assignment_id(assignment)
+    if cluster is not None and engine is not None:
+        raise ValueError("engine= replaces the local workers' engine; give a DaskPool(engine=...) as pool=")
     emit = on_event or (lambda kind, payload: None)
     start = time.monotonic()
     gradebook = Path(gradebook)
@@ -200,10 +228,14 @@ def run_batch(
             own = pool is None
             if own:
                 private = (folder, gradebook, *(gradebook.with_name(gradebook.name + s) for s in ("-wal", "-shm")))
-                pool = WorkerPool(
-                    min(workers, len(jobs)), secret, timeout=timeout, watchdog_s=watchdog_s, engine=engine,
-                    hide=tuple(str(Path(p).resolve()) for p in (*private, *hide)),
-                )  # fmt: skip
+                hidden = tuple(str(Path(p).resolve()) for p in (*private, *hide))
+                if cluster is not None:
+                    pool = _dask_pool(cluster, secret, timeout=timeout, hide=hidden)
+                else:
+                    pool = WorkerPool(
+                        min(workers, len(jobs)), secret, timeout=timeout, watchdog_s=watchdog_s, engine=engine,
+                        hide=hidden,
+                    )  # fmt: skip
             pool.on_worker, crashes = on_worker, pool.crashes
             try:
                 for msg in pool.run(jobs):
@@ -216,6 +248,11 @@ def run_batch(
                         result = _zero_result(assignment, e.student, secret, error)
                     record(e, status, result, msg["duration_s"])
                     report.peak_worker_rss_kb = max(report.peak_worker_rss_kb, msg.get("maxrss_kb") or 0)
+                    if isinstance(msg.get("worker"), dict):
+                        try:
+                            emit("worker-done", {k: msg["worker"].get(k) for k in ("address", "pid")})
+                        except Exception:  # noqa: BLE001 -- a display problem loses no grade and stops nothing
+                            pass
             finally:
                 report.crashes = pool.crashes - crashes
                 if own:

@@ -68,6 +68,24 @@ def grading_seed(student_seed: int, submission) -> int:
     return int.from_bytes(digest[:8], "big") >> 1
 
 
+GIVEN_CELL_INDEX = -1  # the grader's cell runs before the notebook's first cell (index 0)
+
+
+def with_grader_given(submission, assignment_id: str):
+    """``submission`` with a first cell that installs the grader's copy of the assignment's given module
+    (``<id>_given``) in ``sys.modules``: ``import <id>_given`` in the student's cells gets it, never a file
+    of theirs. The module's text is read here, on the trusted side, from deepgrade's own sources."""
+    import dataclasses
+
+    from autograder.generate.given import grader_cell
+    from autograder.sandbox import Cell
+
+    source = grader_cell(assignment_id)
+    if source is None:
+        return submission
+    return dataclasses.replace(submission, cells=[Cell(GIVEN_CELL_INDEX, source), *submission.cells])
+
+
 def _sandbox_warnings(sandbox) -> list[str]:
     return [str(w) for w in (getattr(sandbox, "warnings", None) or ())]
 
@@ -90,17 +108,29 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
       max_score}}), ``variant``, ``warnings`` (list of str), ``error`` (None or why nothing could be
       graded) and ``duration_s``
     """
-    manifest = load_manifest(assignment_id)
+    load_manifest(assignment_id)
     check_student_id(student_id)
     if not isinstance(secret, bytes) or not secret:
         raise ValueError("secret must be the course secret as non-empty bytes")
+    return grade_derived(path, assignment_id, student_id, variant(assignment_id, student_id, secret),
+                         hidden_seed(assignment_id, student_id, secret), sandbox=sandbox, timeout=timeout)
+
+
+def grade_derived(path, assignment_id: str, student_id: str, variant_params: dict, student_seed: int, *,
+                  sandbox=None, timeout: float | None = None) -> dict:
+    """:func:`grade_submission` from what the course secret derives, for a grader that must not hold
+    the secret (a cluster worker): ``variant_params`` is ``variant(assignment_id, student_id, secret)``
+    and ``student_seed`` is ``hidden_seed(assignment_id, student_id, secret)``; the rest as there.
+    """
+    manifest = load_manifest(assignment_id)
+    check_student_id(student_id)
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout is {timeout!r}; expected a positive number of seconds")
     start = time.perf_counter()
     result = {
         "assignment": assignment_id,
         "student": student_id,
-        "variant": variant(assignment_id, student_id, secret),
+        "variant": variant_params,
         "warnings": [],
         "error": None,
     }
@@ -128,13 +158,13 @@ def grade_submission(path, assignment_id: str, student_id: str, secret: bytes, *
         result["warnings"] += [clean(w) for w in (getattr(submission, "warnings", None) or ())]
         result["warnings"] += _sandbox_warnings(sandbox)
         try:
-            proc = sandbox.start(submission)
+            proc = sandbox.start(with_grader_given(submission, assignment_id))
         except (sb.SubmissionError, sb.StudentError) as exc:
             return unloadable(getattr(exc, "message", None) or str(exc))
         stack.callback(proc.close)
         result["warnings"] += [clean(w) for w in _cell_warnings(proc)]
         student = _TimedStudent(proc, timeout) if timed else proc
-        seed = grading_seed(hidden_seed(assignment_id, student_id, secret), submission)
+        seed = grading_seed(student_seed, submission)
         context = GradingContext(student, dict(result["variant"]), seed, manifest, timeout)
         outcomes = run_suite(assignment_id, context)
     result.update(score(manifest, outcomes))

@@ -135,3 +135,19 @@ def parse_notebook(text: str) -> dict:
     if not cells:
         notes.append("the notebook has no code cells to run")
     return {"cells": cells, "notes": notes, "metadata": _plain_metadata(nb.get("metadata"))}
+
+
+_WARM_UP = json.dumps({
+    "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+               "source": "%matplotlib inline\n!ls\nx = 1"}],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+})
+
+
+def warm_up() -> None:
+    """Read one small notebook with a magic, in the zygote before any fork: what nbformat and IPython
+    build lazily (schema validators, the transformer manager) is then shared by every loader process."""
+    try:
+        parse_notebook(_WARM_UP)
+    except Exception:  # nbformat or IPython missing: .py submissions still grade
+        pass

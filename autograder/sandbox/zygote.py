@@ -197,4 +197,6 @@ def main(settings: dict):
     versions = _load_heavy(settings)
     from . import channel, child, notebook  # noqa: F401  (imported before any fork: children need no disk access)
 
+    notebook.warm_up()
+
     Zygote(settings, control).serve(versions)

@@ -15,6 +15,9 @@
 #
 # *deepgrade · ISLP chapter 10 (deep learning) · assignment `ar` · student `demo`*
 #
+# **Needs** Python 3.9 or later and numpy (`pip install numpy`); nothing else.
+# Keep the files of this folder together: the notebook imports its helpers from them.
+#
 # ISLP section 10.5.2 forecasts the trading volume of the New York Stock Exchange from its own past. The
 # `NYSE` data hold 6,051 trading days (1962 to 1986) of three daily series, standardized:
 #
@@ -53,9 +56,9 @@
 #    compares with the expected values; for a backward function it also compares your gradients with
 #    numerical gradients of *your own* forward function. A failure says what is wrong (a shape, the
 #    largest error and where, a NaN) and gives a hint.
-# 4. Passing the public checks is a good sign, not a grade: the grader runs hidden tests on other inputs.
-#    It runs only the given cells and your answer cells, not the `check(...)` or demonstration cells,
-#    so do not make your functions depend on variables defined in those.
+# 4. Passing the public checks is necessary, not sufficient: the grader runs hidden tests on other inputs,
+#    so a passing check is not a grade. The grader runs only the given cells and your answer cells, not the
+#    `check(...)` or demonstration cells, so do not make your functions depend on variables defined in those.
 #
 # The whole notebook can also be checked from a shell in this folder: `python deepgrade_check.py`
 # (or `deepgrade check .` where deepgrade is installed).
@@ -77,184 +80,20 @@
 # $R^2$ of *your* model.
 
 # %% tags=["given"]
-# Given code: imports and helpers from deepgrade's reference. Run this cell; do not change it.
+# Given code: run this cell, do not change it.
+# The helpers below live in ar_given.py beside this notebook; read it if you are curious.
+# The grader uses its own copy of ar_given.py: editing yours changes nothing in your grade.
 import numpy as np
-import re
-
-
-def _as_numeric(name: str, a) -> np.ndarray:
-    arr = np.asarray(a)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise ValueError(f"{name} has dtype {arr.dtype}; expected a numeric array")
-    return arr
-
-
-_TOKEN = re.compile(r"^(\d*)([A-Za-z]\w*)$|^(\d+)$")
-
-
-def _parse(tok: str) -> tuple[int, str | None]:
-    m = _TOKEN.match(tok)
-    if m is None:
-        raise ValueError(f"bad dimension token {tok!r}")
-    if m.group(3) is not None:
-        return int(m.group(3)), None
-    return int(m.group(1) or 1), m.group(2)
-
-
-class Dims:
-    """Binds dimension letters (N, L, p, K, ...) to sizes as arrays are checked."""
-
-    def __init__(self, **known: int):
-        self.sizes: dict[str, int] = dict(known)
-
-    def array(self, name: str, a, spec: str, dtype=np.float64) -> np.ndarray:
-        """Return ``a`` as an ndarray of ``dtype`` after checking its shape against ``spec``.
-
-        ``spec`` is a space-separated list of tokens: a letter (bound on first use), a
-        multiple of a letter (``4K``) or a literal size (``1``). ``dtype=None`` keeps it.
-        """
-        arr = _as_numeric(name, a) if dtype is not None else np.asarray(a)
-        tokens = spec.split()
-        if arr.ndim != len(tokens):
-            raise ValueError(
-                f"{name} has shape {arr.shape}; expected ({', '.join(tokens)}), "
-                f"a {len(tokens)}-d array"
-            )
-        # First bind letters that appear alone, then check every token.
-        for tok, size in zip(tokens, arr.shape):
-            mult, letter = _parse(tok)
-            if letter is not None and letter not in self.sizes:
-                if size % mult:
-                    raise ValueError(
-                        f"{name} has shape {arr.shape}; expected ({', '.join(tokens)}) "
-                        f"with dimension {tok} a multiple of {mult}"
-                    )
-                self.sizes[letter] = size // mult
-        expected = tuple(self._size(tok) for tok in tokens)
-        if tuple(arr.shape) != expected:
-            exp = ", ".join(str(e) for e in expected)
-            raise ValueError(
-                f"{name} has shape {arr.shape}; expected ({', '.join(tokens)}) = ({exp})"
-            )
-        if dtype is not None:
-            arr = arr.astype(dtype, copy=False)
-        return arr
-
-    def int_array(self, name: str, a, spec: str, low: int, high: int) -> np.ndarray:
-        """Check an integer index array of shape ``spec`` with values in [low, high)."""
-        arr = np.asarray(a)
-        if not np.issubdtype(arr.dtype, np.integer):
-            raise ValueError(f"{name} has dtype {arr.dtype}; expected an integer dtype")
-        arr = self.array(name, arr, spec, dtype=None)
-        if arr.size and (arr.min() < low or arr.max() >= high):
-            raise ValueError(
-                f"{name} has values in [{arr.min()}, {arr.max()}]; expected integers in [{low}, {high})"
-            )
-        return arr
-
-    def _size(self, tok: str) -> int:
-        mult, letter = _parse(tok)
-        return mult if letter is None else mult * self.sizes[letter]
-
-
-def positive_int(name: str, value, minimum: int = 1) -> int:
-    """Check an integer >= minimum (bools rejected)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} is {value!r}; expected an integer >= {minimum}")
-    if value < minimum:
-        raise ValueError(f"{name} is {value}; expected an integer >= {minimum}")
-    return int(value)
-
-
-def load_nyse():
-    """ISLP's NYSE data frame: 6,051 trading days from 1962-12-03 to 1986-12-31.
-
-    Returns:
-    - NYSE: pandas DataFrame indexed by date (strings 'YYYY-MM-DD') with columns
-      day_of_week (categorical), DJ_return, log_volume, log_volatility, train (bool)
-    """
-    from ISLP import load_data
-
-    return load_data("NYSE")
-
-
-NYSE_SERIES = ("DJ_return", "log_volume", "log_volatility")
-
-
-SPLIT_DATE = np.datetime64("1980-01-01")
-
-
-TARGET = "log_volume"
-
-
-WEEKDAYS = ("mon", "tues", "wed", "thur", "fri")
-
-
-def choice(name: str, value, options) -> str:
-    """Check that ``value`` is one of ``options``."""
-    if value not in options:
-        raise ValueError(f"{name} is {value!r}; expected one of {sorted(options)}")
-    return value
-
-
-def standardize(data, ddof=0):
-    """Centre each column and divide by its standard deviation.
-
-    ISLP's lab uses sklearn's StandardScaler, i.e. ddof=0. R^2 does not depend on ddof.
-
-    Inputs:
-    - data: (T, p)
-    - ddof: 0 or 1, the delta degrees of freedom of the standard deviation
-    Returns:
-    - out: (T, p) with column means 0 and standard deviations 1
-    """
-    data = Dims().array("data", data, "T p")
-    choice("ddof", ddof, (0, 1))
-    sd = data.std(axis=0, ddof=ddof)
-    if np.any(sd == 0):
-        raise ValueError(f"data has constant columns {np.flatnonzero(sd == 0).tolist()}; expected variation")
-    return (data - data.mean(axis=0)) / sd
-
-
-def nyse_variant_data(nyse, L, features, day_of_week, design_matrix):
-    """Train/test design matrices of the AR(L) model on the chosen series of the NYSE frame.
-
-    The three series are standardized over all days (as in ISLP's lab); the target is the
-    standardized log_volume of day t; the inputs are the L previous days of ``features``,
-    plus the 5 weekday dummies of day t when ``day_of_week`` is True. Training days are those
-    before 1980-01-01.
-
-    Inputs:
-    - nyse: the NYSE data frame (ISLP.load_data("NYSE"))
-    - L: number of lags
-    - features: list of series names among DJ_return, log_volume, log_volatility
-    - day_of_week: bool
-    - design_matrix: a function (data, L) -> (T-L, 1 + L*p), i.e. ar_design_matrix
-    Returns:
-    - X_train: (N_train, q); y_train: (N_train,); X_test: (N_test, q); y_test: (N_test,)
-    """
-    unknown = [f for f in features if f not in NYSE_SERIES]
-    if unknown:
-        raise ValueError(f"features has {unknown}; expected names among {list(NYSE_SERIES)}")
-    series = standardize(nyse[list(NYSE_SERIES)].to_numpy(dtype=np.float64))
-    chosen = series[:, [NYSE_SERIES.index(f) for f in features]]
-    X = np.asarray(design_matrix(chosen, L), dtype=np.float64)
-    y = series[L:, NYSE_SERIES.index(TARGET)]
-    if day_of_week:
-        weekday = np.asarray(nyse["day_of_week"]).astype(str)[L:]
-        X = np.hstack([X, (weekday[:, None] == np.array(WEEKDAYS)[None, :]).astype(np.float64)])
-    train = np.asarray(nyse.index, dtype="datetime64[D]")[L:] < SPLIT_DATE
-    return X[train], y[train], X[~train], y[~train]
+from ar_given import Dims, load_nyse, nyse_variant_data, positive_int
 
 # %% tags=["skip-grading"]
 try:
-    from deepgrade_check import check  # the self-check of this folder
+    from deepgrade_check import check, check_submission  # the self-check of this folder
 except ImportError:
     def check(name=None):
         print("self-check unavailable: keep deepgrade_check.py, deepgrade_gradcheck.py and the "
               "*_public.json file beside this notebook, and run it from that folder")
+    check_submission = check
 
 # %% [markdown]
 # ## 1. The lag tensor and the design matrix (3 points)
@@ -345,7 +184,7 @@ check("r_squared")
 # %% [markdown]
 # ## 3. Your model on the NYSE data (2 points)
 #
-# The cells below load the data (the `ISLP` package must be installed: `pip install ISLP`), build your
+# The cells below load the data (from `nyse.csv` in this folder: ISLP's `NYSE` table, no package needed), build your
 # variant's train and test sets with your `ar_design_matrix`, fit by your `fit_ols` on the training days
 # and print the $R^2$ on the test days. Then type that number, to at least 4 decimals, as `test_r2`.
 
@@ -370,7 +209,14 @@ check("nyse_r2")
 # ## Submit
 #
 # 1. *Kernel → Restart & Run All*: every cell runs without an error and every `check(...)` passes.
-# 2. Save, and submit the notebook file `ar.ipynb` (or `ar.py` if you
-#    worked in the script) the way your course asks. Do not rename it; it belongs to student `demo`.
+# 2. Save the notebook, then run the cell below: it reads the saved file as the grader will (its name, that it
+#    is yours, every graded function with its arguments, its graded cells run in a fresh process) and says
+#    what to fix. From a shell: `python deepgrade_check.py --submit ar.ipynb`.
+# 3. Submit the notebook file `ar.ipynb` (or `ar.py` if you worked in the
+#    script) the way your course asks. Do not rename it; it belongs to student `demo`.
 #
-# The grader reads your file; it never needs the other files of this folder.
+# The grader reads your file; it never needs the other files of this folder (it has its own copy of the given
+# helpers).
+
+# %% tags=["skip-grading"]
+check_submission()

@@ -15,6 +15,9 @@
 #
 # *deepgrade · ISLP chapter 10 (deep learning) · assignment `quiz` · student `demo`*
 #
+# **Needs** Python 3.9 or later and numpy (`pip install numpy`); nothing else.
+# Keep the files of this folder together: the notebook imports its helpers from them.
+#
 # The smallest network there is: one input $x$, one hidden unit with a ReLU, one output, and the squared-error
 # loss on one observation $(x, y)$:
 #
@@ -50,9 +53,9 @@
 #    `"B"`) and delete the `raise NotImplementedError()` line. Keep the variable names: the grader reads them.
 # 3. Run the `check(...)` cell under each answer cell. It checks only the **format** of your answers (a
 #    finite number, one letter among A-D), never whether they are right.
-# 4. Passing the public checks is a good sign, not a grade: the grader runs hidden tests on other inputs.
-#    It runs only the given cells and your answer cells, not the `check(...)` or demonstration cells,
-#    so do not make your functions depend on variables defined in those.
+# 4. Passing the public checks is necessary, not sufficient: the grader runs hidden tests on other inputs,
+#    so a passing check is not a grade. The grader runs only the given cells and your answer cells, not the
+#    `check(...)` or demonstration cells, so do not make your functions depend on variables defined in those.
 #
 # The whole notebook can also be checked from a shell in this folder: `python deepgrade_check.py`
 # (or `deepgrade check .` where deepgrade is installed).
@@ -75,11 +78,12 @@
 
 # %% tags=["skip-grading"]
 try:
-    from deepgrade_check import check  # the self-check of this folder
+    from deepgrade_check import check, check_submission  # the self-check of this folder
 except ImportError:
     def check(name=None):
         print("self-check unavailable: keep deepgrade_check.py, deepgrade_gradcheck.py and the "
               "*_public.json file beside this notebook, and run it from that folder")
+    check_submission = check
 
 # %% [markdown]
 # ## 1. The forward pass (4 points, 1 each)
@@ -213,7 +217,14 @@ check("concepts")
 # ## Submit
 #
 # 1. *Kernel → Restart & Run All*: every cell runs without an error and every `check(...)` passes.
-# 2. Save, and submit the notebook file `quiz.ipynb` (or `quiz.py` if you
-#    worked in the script) the way your course asks. Do not rename it; it belongs to student `demo`.
+# 2. Save the notebook, then run the cell below: it reads the saved file as the grader will (its name, that it
+#    is yours, every graded function with its arguments, its graded cells run in a fresh process) and says
+#    what to fix. From a shell: `python deepgrade_check.py --submit quiz.ipynb`.
+# 3. Submit the notebook file `quiz.ipynb` (or `quiz.py` if you worked in the
+#    script) the way your course asks. Do not rename it; it belongs to student `demo`.
 #
-# The grader reads your file; it never needs the other files of this folder.
+# The grader reads your file; it never needs the other files of this folder (it has its own copy of the given
+# helpers).
+
+# %% tags=["skip-grading"]
+check_submission()

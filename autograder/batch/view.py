@@ -7,6 +7,7 @@ shows as text, never as markup, an emoji code or a terminal escape sequence.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -18,6 +19,9 @@ from autograder.batch.feedback import fmt_points
 from autograder.batch.runner import BatchReport, Outcome, run_batch
 from autograder.grading.text import clean, rich_text
 
+# The loader's note on cells a notebook tags skip-grading (self-checks, demonstrations): expected, not a
+# warning, so it is said once per batch instead of counted on every row.
+_SKIP_NOTE = re.compile(r"cells? [0-9, ]+: tagged skip-grading, not run")
 _STYLE = {"graded": "green", "error": "red", "grader-error": "magenta", "skipped": "dim"}
 
 
@@ -80,13 +84,15 @@ class BatchView:
 
     def summary(self, report: BatchReport) -> None:
         """The per-student table and the batch's counts."""
-        rows = []
+        rows, skipped_cells = [], 0
         for o in report.outcomes:
             score = "" if o.status == "skipped" else f"{fmt_points(o.score)} / {fmt_points(o.max_score)}"
             lines = clean(o.error).strip().splitlines()
             note = lines[0] if lines else ""
-            if o.warnings:
-                note = (note + "; " if note else "") + f"{len(o.warnings)} warning(s)"
+            warnings = [w for w in o.warnings if not _SKIP_NOTE.fullmatch(w)]
+            skipped_cells += len(warnings) < len(o.warnings)
+            if warnings:
+                note = (note + "; " if note else "") + f"{len(warnings)} warning(s)"
             rows.append((clean(o.student), o.status, score, clean(o.source), note))
         table = Table(title=f"{report.assignment}: {len(report.outcomes)} students", title_justify="left")
         used = 16  # borders and padding of five columns
@@ -101,6 +107,9 @@ class BatchView:
         self.console.print(table)
         for line in report.ignored:
             self.console.print(Text.assemble(("not graded:", "yellow"), " ", rich_text(line)))
+        if skipped_cells:
+            self.console.print(f"note: {skipped_cells} submission(s) have cells tagged skip-grading (self-checks, "
+                               "demonstrations); they were not run, as intended", highlight=False)
         counts = ", ".join(
             f"{report.count(s)} {s}" for s in ("graded", "error", "grader-error", "skipped") if report.count(s)
         )

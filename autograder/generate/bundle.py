@@ -3,7 +3,8 @@
     variant -> render (jinja2, solutions marked) -> parse_percent -> cells
     cells -> clear_solutions -> to_notebook -> validate -> ID.ipynb + ID.py     (the student version)
     cells -> strip_markers   -> to_notebook -> validate -> ID.ipynb + ID.py     (the solution version)
-    variant -> build_public -> ID_public.json; + deepgrade_check.py, deepgrade_gradcheck.py
+    variant -> build_public -> ID_public.json; + ID_given.py (the given helpers), deepgrade_check.py,
+    deepgrade_gradcheck.py, and data an assignment reads (ar: nyse.csv)
 
 One rendering, two outputs (otter-assign style): the versions cannot drift apart.
 A bundle holds no secret, no hidden seed, no concept key and no solution body (tests scan for them).
@@ -18,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from autograder.generate.cells import Cell, parse_percent, write_percent
+from autograder.generate.given import given_source, module_name
 from autograder.generate.notebook import dumps, to_notebook, validate
 from autograder.generate.public import build_public
 from autograder.generate.render import render
@@ -28,6 +30,15 @@ from autograder.variants import variant as make_variant
 STUDENT_STEPS: tuple[Callable[[list[Cell]], list[Cell]], ...] = (clear_solutions,)
 SOLUTION_STEPS: tuple[Callable[[list[Cell]], list[Cell]], ...] = (strip_markers,)
 HIDDEN_VARIANT_KEYS = ("option_order",)  # trusted: never written into a bundle
+
+
+def _nyse_files() -> dict[str, bytes]:
+    from autograder.generate.nyse_file import NYSE_FILE, nyse_csv
+
+    return {NYSE_FILE: nyse_csv()}
+
+
+DATA_FILES: dict[str, Callable[[], dict[str, bytes]]] = {"ar": _nyse_files}
 
 
 @dataclass
@@ -43,9 +54,22 @@ def _support_files() -> dict[str, bytes]:
     import autograder.selfcheck
     import reference.gradcheck
 
-    check = Path(autograder.selfcheck.__file__).with_name("deepgrade_check.py").read_bytes()
+    here = Path(autograder.selfcheck.__file__).parent
     gradcheck = Path(reference.gradcheck.__file__).read_bytes()
-    return {"deepgrade_check.py": check, "deepgrade_gradcheck.py": gradcheck}
+    return {"deepgrade_check.py": (here / "deepgrade_check.py").read_bytes(),
+            "deepgrade_submit.py": (here / "deepgrade_submit.py").read_bytes(),
+            "deepgrade_gradcheck.py": gradcheck}
+
+
+@cache
+def assignment_files(assignment_id: str) -> dict[str, bytes]:
+    """Files of every bundle of one assignment: its given module, and data it reads (ar's NYSE slice)."""
+    files = {}
+    source = given_source(assignment_id)
+    if source is not None:
+        files[f"{module_name(assignment_id)}.py"] = source.encode("utf-8")
+    files.update(DATA_FILES.get(assignment_id, dict)())
+    return files
 
 
 def public_variant(variant: dict) -> dict:
@@ -70,7 +94,8 @@ def build_bundle(assignment_id: str, student_id: str, secret: bytes, solutions: 
     variant = make_variant(assignment_id, student_id, secret)
     cells = parse_percent(render(manifest, variant))
     public = json.dumps(build_public(manifest, variant), separators=(",", ":")) + "\n"
-    shared = {**_support_files(), f"{assignment_id}_public.json": public.encode("utf-8")}
+    shared = {**_support_files(), **assignment_files(assignment_id),
+              f"{assignment_id}_public.json": public.encode("utf-8")}
     files = {**_version(cells, STUDENT_STEPS, variant, "student"), **shared}
     sol = {**_version(cells, SOLUTION_STEPS, variant, "solution"), **shared} if solutions else None
     return Bundle(assignment_id, student_id, files, sol)

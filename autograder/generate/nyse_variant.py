@@ -1,6 +1,6 @@
 """The ar assignment's model on ISLP's NYSE data: a variant's lags, series and weekday dummies.
 
-Copied into the ar notebook as given code (students pass their own ``ar_design_matrix``), and used by
+Copied into ``ar_given.py`` (it reads the bundle's nyse.csv through ``nyse_file.load_nyse``) (students pass their own ``ar_design_matrix``), and used by
 ``autograder.quiz_key`` with the reference's, so the notebook and the answer key build one model.
 """
 
@@ -20,7 +20,7 @@ def nyse_variant_data(nyse, L, features, day_of_week, design_matrix):
     before 1980-01-01.
 
     Inputs:
-    - nyse: the NYSE data frame (ISLP.load_data("NYSE"))
+    - nyse: the NYSE data: the dict of arrays of load_nyse() (or ISLP's data frame, dated by its index)
     - L: number of lags
     - features: list of series names among DJ_return, log_volume, log_volatility
     - day_of_week: bool
@@ -31,12 +31,13 @@ def nyse_variant_data(nyse, L, features, day_of_week, design_matrix):
     unknown = [f for f in features if f not in NYSE_SERIES]
     if unknown:
         raise ValueError(f"features has {unknown}; expected names among {list(NYSE_SERIES)}")
-    series = standardize(nyse[list(NYSE_SERIES)].to_numpy(dtype=np.float64))
+    series = standardize(np.column_stack([np.asarray(nyse[s], dtype=np.float64) for s in NYSE_SERIES]))
     chosen = series[:, [NYSE_SERIES.index(f) for f in features]]
     X = np.asarray(design_matrix(chosen, L), dtype=np.float64)
     y = series[L:, NYSE_SERIES.index(TARGET)]
     if day_of_week:
         weekday = np.asarray(nyse["day_of_week"]).astype(str)[L:]
         X = np.hstack([X, (weekday[:, None] == np.array(WEEKDAYS)[None, :]).astype(np.float64)])
-    train = np.asarray(nyse.index, dtype="datetime64[D]")[L:] < SPLIT_DATE
+    dates = nyse["date"] if "date" in nyse else nyse.index
+    train = np.asarray(dates, dtype="datetime64[D]")[L:] < SPLIT_DATE
     return X[train], y[train], X[~train], y[~train]

@@ -80,4 +80,21 @@ def build_public(manifest: Manifest, variant: dict) -> dict:
     if set(checks) != expected:
         raise ValueError(f"public checks of {manifest.id} cover {sorted(checks)}; expected {sorted(expected)}")
     return {"format": 1, "assignment": manifest.id, "student": variant["student"],
-            "questions": questions, "checks": checks}
+            "questions": questions, "checks": checks, **submission_contract(manifest)}
+
+
+def submission_contract(manifest: Manifest) -> dict:
+    """What the pre-submit check compares a file with: each graded function's arguments as the student's
+    notebook spells them (a variant's fixed ones left out), the answers to assign, the grader's time limits."""
+    from autograder.generate.blanks import function_parameters
+    from autograder.generate.given import _module_of
+    from autograder.generate.sources import lookup
+    from autograder.sandbox.config import SandboxConfig
+
+    signatures = {}
+    for fn in manifest.functions:
+        params = function_parameters(lookup(_module_of(manifest, fn), fn).source)
+        signatures[fn] = [p for p in params if p not in manifest.fixed.get(fn, ())]
+    config = SandboxConfig()
+    return {"signatures": signatures, "answers": list(manifest.blanks),
+            "limits": {"cell_s": config.cell_timeout, "run_s": config.run_timeout}}

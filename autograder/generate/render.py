@@ -2,7 +2,7 @@
 
 Templates are jinja2 (``StrictUndefined``: a misspelt name is an error) and call these helpers:
 
-- ``given_cell()``: the imports and helpers the notebook needs, copied from their source;
+- ``given_cell()``: the imports the notebook needs (helpers come from ``<id>_given.py``, see ``given``);
 - ``function_cell(name)``: a function students write (signature, docstring, marked body);
 - ``check_import_cell()``, ``check_cell(name)``: self-check cells (tagged ``skip-grading``);
 - ``answer_cell(question)``: the module-level answers of a question with blanks;
@@ -17,9 +17,10 @@ from functools import cache
 import jinja2
 
 from autograder.generate.blanks import BEGIN, END, function_parameters, literal, render_function
+from autograder.generate.given import _module_of, given_cell
 from autograder.generate.solutions import BEGIN_STUDENT, END_STUDENT
-from autograder.generate.sources import collect, lookup, module_definitions
-from autograder.manifest import TEMPLATES_DIR, Manifest, load_manifest
+from autograder.generate.sources import lookup
+from autograder.manifest import TEMPLATES_DIR, Manifest
 
 SKIP = '# %% tags=["skip-grading"]'
 ANSWER_FORMS = {"probes_same_as_a": 'a list of letters, e.g. ["B"] (or [] for none)'}
@@ -31,25 +32,6 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False,
     )
-
-
-def _module_of(manifest: Manifest, name: str) -> str:
-    for module in manifest.reference:
-        if name in module_definitions(module):
-            return module
-    raise ValueError(f"{manifest.id}: no module of {list(manifest.reference)} defines {name!r}")
-
-
-@cache
-def _given(assignment_id: str) -> str:
-    manifest = load_manifest(assignment_id)
-    requests = [f"{_module_of(manifest, f)}:{f}" for f in manifest.functions] + list(manifest.given)
-    found = collect(requests, set(manifest.functions))
-    if not found.imports and not found.given:
-        return ""
-    head = "# Given code: imports and helpers from deepgrade's reference. Run this cell; do not change it."
-    parts = ["\n".join([head, *found.imports])] + [d.source for d in found.given]
-    return '# %% tags=["given"]\n' + "\n\n\n".join(parts) + "\n"
 
 
 def _markdown(text: str) -> str:
@@ -78,7 +60,7 @@ class Context:
         return self._key
 
     def given_cell(self) -> str:
-        return _given(self.manifest.id)
+        return given_cell(self.manifest.id)
 
     def function_cell(self, name: str) -> str:
         if name not in self.manifest.functions:
@@ -91,11 +73,12 @@ class Context:
 
     def check_import_cell(self) -> str:
         return "\n".join([
-            SKIP, "try:", "    from deepgrade_check import check  # the self-check of this folder",
+            SKIP, "try:", "    from deepgrade_check import check, check_submission  # the self-check of this folder",
             "except ImportError:",
             "    def check(name=None):",
             '        print("self-check unavailable: keep deepgrade_check.py, deepgrade_gradcheck.py and the "',
-            '              "*_public.json file beside this notebook, and run it from that folder")', ""])
+            '              "*_public.json file beside this notebook, and run it from that folder")',
+            "    check_submission = check", ""])
 
     def check_cell(self, name: str) -> str:
         return f"{SKIP}\ncheck({literal(name)})\n"

@@ -6,24 +6,32 @@ In the notebook::
     check("rnn_step_forward")      # one function (or a question, or an answer name)
     check()                        # everything
 
-From a shell: ``python deepgrade_check.py [NOTEBOOK_OR_FOLDER]`` (or ``deepgrade check``).
+From a shell: ``python deepgrade_check.py [NOTEBOOK_OR_FOLDER]`` (or ``deepgrade check``); before you submit,
+``python deepgrade_check.py --submit FILE`` (or ``check_submission()`` in the notebook) says what the grader
+will see in the saved file (see deepgrade_submit.py).
 
 Each check calls YOUR function on fixed public inputs and compares with values computed when the
 assignment was generated; backward functions are also compared with a numerical gradient of YOUR
-forward function. Passing them is a good sign, not a grade: the grader uses other inputs.
-Needs only Python and numpy; reads ``<assignment>_public.json`` next to this file.
+forward function. Passing them is necessary, not sufficient: the grader runs hidden tests on other
+inputs, and nothing here is a score. Needs only Python and numpy; reads ``<assignment>_public.json``
+next to this file. No POSIX-only code: it runs alike on Windows, macOS and Linux.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import traceback
 import types
 from pathlib import Path
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # say it in plain words, in the notebook and in a shell
+    raise ImportError("the self-check needs numpy, which is not installed in this Python: "
+                      "pip install numpy (in a notebook: %pip install numpy)") from None
 
 try:  # in a student bundle
     from deepgrade_gradcheck import numerical_gradient, rel_error
@@ -32,6 +40,9 @@ except ImportError:  # inside the deepgrade repository
 
 HERE = Path(__file__).resolve().parent
 SKIP_TAG = "skip-grading"
+NOT_SUFFICIENT = ("The grader runs hidden tests on other inputs: passing here is necessary, not sufficient, "
+                  "and this is not your score.")
+PIP_NAMES = {"sklearn": "scikit-learn"}
 
 
 class CheckFailed(Exception):
@@ -388,9 +399,23 @@ def check(name: str | None = None, namespace: dict | None = None) -> bool:
     namespace = namespace if namespace is not None else _caller_namespace()
     public = load_public(name=name)
     passed, total = run_checks(_expand(public, name), namespace, public)
-    print(f"{passed}/{total} public checks passed" + ("" if passed == total else
-          " -- fix the first failure first; later ones often follow from it"))
+    print(summary(passed, total))
     return passed == total
+
+
+def summary(passed: int, total: int) -> str:
+    """The count of passed public checks, and what it does not mean."""
+    if passed < total:
+        return (f"{passed}/{total} public checks passed -- fix the first failure first; later ones often "
+                f"follow from it. {NOT_SUFFICIENT}")
+    return f"{passed}/{total} public checks passed. {NOT_SUFFICIENT}"
+
+
+def _missing_module(exc: ModuleNotFoundError, assignment: str) -> str:
+    name = (exc.name or "").split(".")[0]
+    if name.endswith("_given") or name.startswith("deepgrade_"):
+        return f"{name}.py is missing: keep the files of your {assignment} bundle together in one folder"
+    return f"it needs the package {name}, which is not installed here: pip install {PIP_NAMES.get(name, name)}"
 
 
 # ---------------------------------------------------------------- a whole file
@@ -455,6 +480,7 @@ def run_file(path: str | Path, out=None) -> bool:
         if len(found) == 2:
             note = f" (the more recently saved of {stem}.ipynb and {stem}.py; name a file to check the other)"
     print(f"checking {path}{note}", file=out)
+    _use_folder(folder)
     # a real module in sys.modules: dataclasses (the sgd notebook's SGDResult) look their module up there
     module = types.ModuleType("__deepgrade_check__")
     sys.modules[module.__name__] = module
@@ -467,6 +493,8 @@ def run_file(path: str | Path, out=None) -> bool:
             exec(compile(source, f"<cell {i}>", "exec"), namespace)
         except NotImplementedError:
             pass  # a stub answer cell; its checks will say so
+        except ModuleNotFoundError as exc:
+            print(f"cell {i}: {_missing_module(exc, public['assignment'])}", file=out)
         except (Exception, SystemExit) as exc:  # a cell's sys.exit() must not end the check as a pass
             print(f"cell {i} raised {type(exc).__name__}: {exc}", file=out)
     passed = total = 0
@@ -476,9 +504,68 @@ def run_file(path: str | Path, out=None) -> bool:
         except NotImplementedError:
             p, t = 0, len(public["checks"][name])
         passed, total = passed + p, total + t
-    print(f"{passed}/{total} public checks passed", file=out)
+    print(summary(passed, total), file=out)
     return passed == total
 
 
+def _use_folder(folder: Path) -> None:
+    """Import the given module of ``folder`` (not one left from another folder or an earlier run)."""
+    folder = str(Path(folder).resolve())
+    if folder in sys.path:
+        sys.path.remove(folder)
+    sys.path.insert(0, folder)
+    for name in [n for n in sys.modules if n.endswith("_given")]:
+        del sys.modules[name]
+
+
+def check_submission(path=None) -> bool:
+    """Before you submit: what will the grader see in the SAVED file (default: this folder's notebook)?"""
+    from deepgrade_submit import check_submission_file
+
+    public = load_public()
+    a = public["assignment"]
+    if path is None:
+        path = next((p for p in (HERE / f"{a}.ipynb", HERE / f"{a}.py") if p.exists()), HERE / f"{a}.ipynb")
+        print(f"(save the notebook first: this reads {Path(path).name} as it is on disk)")
+    return check_submission_file(path, public, HERE)
+
+
+def _console() -> None:
+    """On Windows a console may not encode every character of a message: replace, never crash."""
+    if os.name == "nt":
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+
+
+USAGE = ("usage: python deepgrade_check.py [NOTEBOOK_OR_FOLDER]    run the public checks\n"
+         "       python deepgrade_check.py --submit FILE           what the grader will see in FILE")
+
+
+def main(argv: list[str]) -> int:
+    _console()
+    sys.path.insert(0, str(HERE))  # deepgrade_submit and deepgrade_gradcheck, wherever we are run from
+    try:
+        if argv[:1] == ["--submit"]:
+            if len(argv) != 2:
+                print(USAGE)
+                return 2
+            target = Path(argv[1])
+            folder = target.resolve().parent
+            if not any(folder.glob("*_public.json")):
+                folder = HERE
+            public = load_public(folder, assignment=target.stem)
+            from deepgrade_submit import check_submission_file
+
+            return 0 if check_submission_file(target, public, folder) else 1
+        if argv[:1] in (["-h"], ["--help"]) or len(argv) > 1:
+            print(USAGE)
+            return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+        return 0 if run_file(argv[0] if argv else HERE) else 1
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        print(f"cannot check: {exc}")
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(0 if run_file(sys.argv[1] if len(sys.argv) > 1 else HERE) else 1)
+    sys.exit(main(sys.argv[1:]))

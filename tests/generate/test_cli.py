@@ -27,8 +27,8 @@ def test_generate_one_student(run, tmp_path):
     assert r.exit_code == 0, r.output
     assert "public demo secret" in r.output
     names = sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert names == ["deepgrade_check.py", "deepgrade_gradcheck.py", "dropout.ipynb", "dropout.py",
-                     "dropout_public.json"]
+    assert names == ["deepgrade_check.py", "deepgrade_gradcheck.py", "deepgrade_submit.py", "dropout.ipynb",
+                     "dropout.py", "dropout_given.py", "dropout_public.json"]
     nb = json.loads((tmp_path / "b" / "dropout.ipynb").read_text())
     assert nb["metadata"]["deepgrade"]["student"] == "ann"
 

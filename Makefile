@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.deepgrade-installed
 
-.PHONY: demo test lint install bwrap clean assignments bench
+.PHONY: demo test lint install bwrap chromium clean assignments bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,10 +26,18 @@ bwrap:
 	      || echo "warning: could not install bubblewrap; grading runs with fewer protections"; \
 	  else echo "warning: bubblewrap missing; grading runs with fewer protections"; fi; }
 
+# Headless Chromium renders the HTML reports in their tests; install it when missing and we may (root + apt).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	      || echo "warning: could not install chromium; the HTML report tests will fail"; \
+	  else echo "warning: chromium missing; the HTML report tests will fail (apt-get install chromium)"; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install bwrap
+test: install bwrap chromium
 	$(BIN)/ruff check .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q
 

@@ -12,10 +12,12 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON instead of a table.")
 @click.option("--gradescope", type=click.Path(dir_okay=False), help="Also write Gradescope's results.json here.")
 @click.option("--prairielearn", type=click.Path(dir_okay=False), help="Also write PrairieLearn's results.json here.")
+@click.option("--html", "html", type=click.Path(dir_okay=False), help="Also write the student's HTML feedback page here.")
 @click.option("--secret-file", type=click.Path(dir_okay=False), help="Course secret (else $DEEPGRADE_SECRET).")
 @click.option("--demo", is_flag=True, help="Use the public demo secret (for trying deepgrade out).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per call of a student function.")
-def command(submission, assignment, student, as_json, gradescope, prairielearn, secret_file, demo, timeout):
+def command(submission, assignment, student, as_json, gradescope, prairielearn, html, secret_file, demo,
+            timeout):
     """Grade SUBMISSION (.ipynb or .py) for STUDENT's variant of ASSIGNMENT.
 
     Prints the score per question and the feedback of every test that did not pass. The exit
@@ -47,10 +49,25 @@ def command(submission, assignment, student, as_json, gradescope, prairielearn, 
                 write_json(path, data(result))
             except (OSError, ValueError) as exc:
                 raise click.ClickException(f"cannot write {path}: {exc}") from None
+    if html:
+        _write_html(html, result, submission)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
         _print_report(Console(), result)
+
+
+def _write_html(path: str, result: dict, submission: str) -> None:
+    from pathlib import Path
+
+    from autograder.reports.feedback_html import page
+    from autograder.reports.render import write_page
+
+    text = page(result, assignment=result["assignment"], student=result["student"], source=Path(submission).name)
+    try:
+        write_page(path, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
 
 
 def _print_report(console, result: dict) -> None:

@@ -16,8 +16,9 @@ as plain data and only the client writes the gradebook, one transaction per subm
 * **Faults**: a worker that dies mid-task has the task rescheduled by dask on another worker; a task
   that has killed ``tries`` workers is given up (dask's ``KilledWorker``) and yields a
   ``grader-error`` for that submission; the batch goes on. A grading that raised is tried once more.
-  For ``local:N`` this module sets the scheduler's ``allowed-failures`` to ``tries - 1``; a running
-  scheduler uses its own setting (``distributed.scheduler.allowed-failures``, default 3).
+  For ``local:N`` this module sets the scheduler's ``allowed-failures`` to ``tries - 1`` and its
+  ``worker-saturation`` to 1.0 (a worker holds only the task it runs, so an innocent task queued
+  behind a killer is not blamed); a running scheduler uses its own settings (see the README).
 """
 
 from __future__ import annotations
@@ -136,8 +137,10 @@ class DaskPool:
         self._cluster = None
         try:
             if kind == "local":
-                with dask.config.set({"distributed.worker.daemon": False,
-                                      "distributed.scheduler.allowed-failures": tries - 1}):  # fmt: skip
+                with dask.config.set({"distributed.worker.daemon": False,  # workers start sandboxes
+                                      "distributed.scheduler.allowed-failures": tries - 1,
+                                      # one task per worker at a time: a dead worker's task is the culprit
+                                      "distributed.scheduler.worker-saturation": 1.0}):  # fmt: skip
                     self._cluster = LocalCluster(
                         n_workers=where, threads_per_worker=1, processes=True, dashboard_address=":0",
                         silence_logs=logging.ERROR, env={name: "1" for name in THREAD_ENV},

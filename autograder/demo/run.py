@@ -24,7 +24,8 @@ from autograder.variants import DEMO_SECRET
 # student id -> the role their submissions play (the same role in every assignment)
 CLASS = {"ada": "solution", "ben": "blank", "cleo": "partly wrong", "dev": "hostile"}
 DEMO_TIMEOUT = 5.0  # seconds per cell and per call of student code (a hostile loop costs this much)
-_OURS = ("submissions", "feedback", "grades.sqlite", "grades.sqlite-wal", "grades.sqlite-shm", "grades.csv")
+_OURS = ("submissions", "feedback", "grades.sqlite", "grades.sqlite-wal", "grades.sqlite-shm", "grades.csv",
+         "dashboard.html", "similarity")
 
 
 @dataclass
@@ -90,6 +91,25 @@ def summary_table(gradebook: Path, students=CLASS) -> Table:
     return table
 
 
+def write_reports(out: Path, gradebook: Path, assignments=ASSIGNMENT_IDS) -> tuple[int, Path, list[Path]]:
+    """The HTML reports: feedback pages beside the markdown, one similarity report per assignment and
+    the dashboard (with the similar pairs). Returns (feedback pages, dashboard, similarity reports)."""
+    from autograder.reports import dashboard, similarity
+    from autograder.reports.feedback_html import write_all
+    from autograder.reports.render import write_page
+    from autograder.sandbox import Sandbox, SandboxConfig
+
+    pages = write_all(gradebook, out / "feedback")
+    pairs, reports = {}, []
+    with Sandbox(SandboxConfig(hide=(str(out.resolve()),))) as sandbox:  # reads notebooks, sees no file
+        for aid in assignments:
+            result = similarity.compare_folder(out / "submissions" / aid, aid, sandbox=sandbox)
+            pairs[aid] = result.pairs
+            reports.append(write_page(out / "similarity" / f"{aid}.html", similarity.page(result)))
+    board = dashboard.write(gradebook, out / "dashboard.html", pairs)
+    return len(pages), board, reports
+
+
 def run_demo(
     out: str | Path = "demo-out",
     *,
@@ -124,10 +144,15 @@ def run_demo(
             report.reports.append(view.run(out / "submissions" / aid, gradebook, DEMO_SECRET, pool=pool))
     n = write_feedback(gradebook, out / "feedback")
     (out / "grades.csv").write_text(export(gradebook, "csv"), encoding="utf-8")
+    with console.status("writing the HTML reports"):
+        n_html, board, _ = write_reports(out, gradebook, assignments)
     console.print(summary_table(gradebook))
     report.elapsed_s = time.monotonic() - start
     console.print(f"gradebook: {gradebook}  (deepgrade export-grades --gradebook {gradebook})")
     console.print(f"grades for the LMS: {out / 'grades.csv'}")
     console.print(f"feedback for each student ({n} files): {out / 'feedback'}/<assignment>/<student>.md")
+    console.print(f"the same as web pages ({n_html} files): {out / 'feedback'}/<assignment>/<student>.html")
+    console.print(f"the TA dashboard: {board}")
+    console.print(f"similar submissions: {out / 'similarity'}/<assignment>.html")
     console.print(f"demo finished in {report.elapsed_s:.1f} s")
     return report

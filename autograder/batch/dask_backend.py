@@ -147,8 +147,8 @@ class DaskPool:
                     )  # fmt: skip
                 self.client = Client(self._cluster)
             else:
-                timeout = {} if connect_timeout is None else {"timeout": connect_timeout}
-                self.client = Client(where, **timeout)  # default: distributed.comm.timeouts.connect
+                wait = {} if connect_timeout is None else {"timeout": connect_timeout}
+                self.client = Client(where, **wait)  # default: distributed.comm.timeouts.connect
                 self.client.wait_for_workers(1, timeout=worker_timeout)
             self.client.register_plugin(SandboxPlugin(timeout, hide, engine), name=PLUGIN)
             self.client.subscribe_topic("all", self._on_event)

@@ -136,7 +136,7 @@ def static_problems(cells, public: dict) -> tuple[list[str], list[str]]:
 
 def _run_child(path: Path, folder: Path, run_s: float) -> list[dict] | str:
     """Run the graded cells of ``path`` in a fresh interpreter; one result per cell, or why it stopped."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--run-cells", str(path), str(folder)]
+    cmd = [sys.executable, "-X", "utf8", str(Path(__file__).resolve()), "--run-cells", str(path), str(folder)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
                               timeout=run_s + 10, cwd=str(folder))

@@ -530,16 +530,22 @@ def check_submission(path=None) -> bool:
     return check_submission_file(path, public, HERE)
 
 
+def _windows() -> bool:
+    return os.name == "nt"
+
+
 def _console() -> None:
     """On Windows a console may not encode every character of a message: replace, never crash."""
-    if os.name == "nt":
+    if _windows():
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
 
 
-USAGE = ("usage: python deepgrade_check.py [NOTEBOOK_OR_FOLDER]    run the public checks\n"
-         "       python deepgrade_check.py --submit FILE           what the grader will see in FILE")
+def usage() -> str:
+    python = "py" if _windows() else "python3"  # the launcher Windows installs; python3 elsewhere
+    return (f"usage: {python} deepgrade_check.py [NOTEBOOK_OR_FOLDER]    run the public checks\n"
+            f"       {python} deepgrade_check.py --submit FILE           what the grader will see in FILE")
 
 
 def main(argv: list[str]) -> int:
@@ -548,7 +554,7 @@ def main(argv: list[str]) -> int:
     try:
         if argv[:1] == ["--submit"]:
             if len(argv) != 2:
-                print(USAGE)
+                print(usage())
                 return 2
             target = Path(argv[1])
             folder = target.resolve().parent
@@ -559,7 +565,7 @@ def main(argv: list[str]) -> int:
 
             return 0 if check_submission_file(target, public, folder) else 1
         if argv[:1] in (["-h"], ["--help"]) or len(argv) > 1:
-            print(USAGE)
+            print(usage())
             return 0 if argv[:1] in (["-h"], ["--help"]) else 2
         return 0 if run_file(argv[0] if argv else HERE) else 1
     except (FileNotFoundError, ValueError, KeyError) as exc:

@@ -166,3 +166,20 @@ def test_self_check_on_the_windows_path(bundle_dirs, tmp_path, version):
         assert r.returncode == 0 and "FAIL" not in r.stdout, r.stdout
     else:
         assert r.returncode == 1 and "TODO" in r.stdout
+
+
+def test_deepgrade_check_submit(bundle_dirs, tmp_path):
+    """Does `deepgrade check --submit FILE` give the same verdict as the bundle's script?"""
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    work = _bundle(bundle_dirs, tmp_path)
+    r = CliRunner().invoke(main, ["check", "--submit", str(work / "rnn.ipynb")])
+    assert r.exit_code == 0 and "says nothing about correctness" in r.output, r.output
+
+    def other(nb):
+        nb["metadata"]["deepgrade"]["student"] = "classmate"
+    _edit(work, "rnn", other)
+    r = CliRunner().invoke(main, ["check", "--submit", str(work / "rnn.ipynb")])
+    assert r.exit_code == 1 and "belongs to student classmate" in r.output, r.output

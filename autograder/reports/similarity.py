@@ -141,6 +141,15 @@ def rank(documents: list[Document], *, common_cutoff: int | None = None) -> tupl
     return pairs, len(common)
 
 
+def shared_cells(submissions: list[list[tuple[int, str]]]) -> frozenset[str]:
+    """Cells found verbatim in more than half of at least 3 submissions: given code of another version
+    of the template (students generated their notebooks before a change), not anyone's work."""
+    if len(submissions) < 3:
+        return frozenset()
+    counts = Counter(src for cells in submissions for src in {s.strip() for _, s in cells if s.strip()})
+    return frozenset(src for src, n in counts.items() if n > len(submissions) / 2)
+
+
 def compare_folder(folder: str | Path, assignment: str, *, sandbox=None) -> Result:
     """Read every submission in ``folder`` (one assignment's batch folder) and rank its pairs."""
     from autograder.batch.layout import scan
@@ -148,7 +157,7 @@ def compare_folder(folder: str | Path, assignment: str, *, sandbox=None) -> Resu
 
     given, base = template_code(assignment)
     layout = scan(folder)
-    documents, skipped = [], []
+    loaded, skipped = [], []
     for entry in layout.entries:
         if entry.path is None:
             skipped.append(f"{entry.student}: {entry.error}")
@@ -158,8 +167,9 @@ def compare_folder(folder: str | Path, assignment: str, *, sandbox=None) -> Resu
         except SubmissionError as exc:
             skipped.append(f"{entry.student}: {exc}")
             continue
-        cells = [(c.index, c.source) for c in sub.cells]
-        documents.append(document(entry.student, entry.source, cells, given, base))
+        loaded.append((entry, [(c.index, c.source) for c in sub.cells]))
+    given = given | shared_cells([cells for _, cells in loaded])
+    documents = [document(e.student, e.source, cells, given, base) for e, cells in loaded]
     pairs, common = rank(documents)
     return Result(assignment, documents, pairs, skipped, common)
 

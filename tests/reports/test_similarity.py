@@ -86,3 +86,18 @@ def test_student_code_in_the_side_by_side_view_is_escaped(tmp_path, chromium):
     dom = support.load(out).dom
     support.no_raw_markup(dom)
     assert "a1 and a2: 100%" in dom
+
+
+def test_given_code_of_an_older_template_is_not_evidence():
+    """Is a cell found verbatim in most submissions (given code the current template no longer has) left
+    out, so that blanks made from an older template are not paired?"""
+    from autograder.reports.similarity import document, rank, shared_cells
+
+    ops = ("sum", "mean", "max", "min", "std", "var", "prod", "cumsum", "argmax", "argmin", "median", "ptp")
+    old_given = "import numpy as np\n" + "\n".join(f"def helper_{op}(a, b):\n    return np.{op}(a * b).{op}()"
+                                                   for op in ops)
+    subs = [[(0, old_given), (1, f"x = {i}")] for i in range(4)]
+    assert shared_cells(subs) == {old_given}
+    assert rank([document(f"s{i}", "", cells) for i, cells in enumerate(subs)])[0]  # without it: all paired
+    docs = [document(f"s{i}", "", cells, shared_cells(subs)) for i, cells in enumerate(subs)]
+    assert rank(docs)[0] == []

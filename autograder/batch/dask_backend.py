@@ -12,6 +12,8 @@ as plain data and only the client writes the gradebook, one transaction per subm
   bytes, the variant and the hidden seed. No task and no plugin carries the secret.
 * **Warm sandboxes**: :class:`SandboxPlugin` gives each worker one sandbox (fork server), started on
   its first task and kept for its life; a grader-error replaces it. Tasks on one worker take turns.
+* **Same grader**: a grade computed by a worker whose :func:`~autograder.batch.runner.grader_version`
+  differs from the client's is refused (that submission's ``grader-error``), never recorded.
 * **Streaming**: at most ``max_in_flight`` tasks (so as many submissions' bytes) are out at once.
 * **Faults**: a worker that dies mid-task has the task rescheduled by dask on another worker; a task
   that has killed ``tries`` workers is given up (dask's ``KilledWorker``) and yields a
@@ -36,7 +38,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.batch.layout import SubmissionFileError, read_regular_file
 from autograder.batch.pool import MAX_TRIES, PoolError
-from autograder.batch.runner import parse_cluster
+from autograder.batch.runner import grader_version, parse_cluster
 from autograder.batch.worker import THREAD_ENV, _Refused, load_engine, sandbox_config
 from autograder.grading import remote
 
@@ -58,6 +60,7 @@ class SandboxPlugin(WorkerPlugin):
         self._lock = threading.Lock()
         self._sandbox = None
         self._engine = load_engine(self.engine) if self.engine else None
+        self.version = grader_version()  # the client refuses grades from another grader
         self.scratch = tempfile.mkdtemp(prefix="deepgrade-dask-")
 
     def teardown(self, worker=None) -> None:
@@ -88,7 +91,8 @@ class SandboxPlugin(WorkerPlugin):
                 raise RuntimeError(f"the sandbox could not start on this worker: {exc}") from exc
             done = remote.grade_task(task, sandbox=sandbox, timeout=self.timeout, scratch=self.scratch,
                                      engine=self._engine)  # fmt: skip
-            done["worker"] = {"pid": os.getpid(), "protections": getattr(sandbox, "protections", None),
+            done["worker"] = {"pid": os.getpid(), "version": self.version,
+                              "protections": getattr(sandbox, "protections", None),
                               "warnings": list(getattr(sandbox, "warnings", None) or [])}  # fmt: skip
             if done["status"] == "grader-error":
                 self._close()  # the sandbox may be what broke: the next task gets a fresh one
@@ -132,6 +136,7 @@ class DaskPool:
         self.secret, self.max_in_flight = secret, max_in_flight
         self.on_worker = on_worker or (lambda info: None)
         self.crashes = 0
+        self.version = grader_version()
         self._seen_workers: set[str] = set()
         self._lost: deque = deque()
         self._cluster = None
@@ -232,6 +237,12 @@ class DaskPool:
                     done = _done(job, "grader-error", f"the grading task failed: {type(exc).__name__}: {exc}")
                 finally:
                     future.release()
+                theirs = (done.get("worker") or {}).get("version", self.version)
+                if theirs != self.version:  # its grade would be recorded as this grader's: refused
+                    retry = False
+                    done = _done(job, "grader-error", (
+                        f"worker {done['worker'].get('address')} runs {theirs}, not {self.version} as this "
+                        "client does; install the same deepgrade on every worker"))  # fmt: skip
                 if done.get("status") == "grader-error" and retry:
                     again.append((job, attempt + 1))  # a grading that raised: once more
                     continue

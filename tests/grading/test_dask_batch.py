@@ -66,6 +66,7 @@ def test_a_cluster_grades_like_the_local_pool_and_never_sends_the_secret(subs, l
         report = run_batch(folder, tmp_path / "g.sqlite", "rnn", SECRET, pool=pool,
                            on_event=lambda kind, payload: events.append((kind, payload)))  # fmt: skip
         plugins = pool.client.run(lambda dask_worker: repr(vars(dask_worker.plugins[PLUGIN])))
+        timeouts = pool.client.run(lambda dask_worker: dask_worker.plugins[PLUGIN].timeout)
 
     dask_grades = batch.grades(tmp_path / "g.sqlite")
     assert sorted(dask_grades) == students
@@ -79,6 +80,7 @@ def test_a_cluster_grades_like_the_local_pool_and_never_sends_the_secret(subs, l
         for form in (SECRET, SECRET.hex().encode(), SECRET.decode().encode("utf-16-le")):
             assert form not in payload
     assert len(plugins) == 2 and not any(SECRET.decode() in state for state in plugins.values())
+    assert set(timeouts.values()) == {TIMEOUT}  # the workers' sandboxes use the batch's limits
     # what the workers got instead: each student's own variant and hidden seed
     task = cloudpickle.loads(sent[0])[1][0]
     assert task["variant"] == variant("rnn", task["student"], SECRET)
@@ -150,3 +152,11 @@ def test_a_submission_that_kills_every_worker_is_given_up_after_n_tries(tmp_path
     assert "killed 2 grading workers" in got["killer"].error and "not the student's fault" in got["killer"].error
     assert report.crashes == 2
     assert batch.recorded_once(tmp_path / "g.sqlite") == dict.fromkeys(("killer", *others), 1)
+
+    # a worker running another grader (code) than the client: its grades are refused, never recorded
+    (folder / "killer.py").unlink()
+    with DaskPool("local:1", SECRET, engine=f"{engine}:engine") as pool:
+        pool.version = "deepgrade 0.0.1+000000000000"
+        report = run_batch(folder, tmp_path / "other.sqlite", "rnn", SECRET, pool=pool)
+    assert {o.status for o in report.outcomes} == {"grader-error"}
+    assert all("install the same deepgrade on every worker" in o.error for o in report.outcomes)

@@ -73,8 +73,12 @@ def grader_version() -> str:
         base = "0+unknown"
     root = Path(__file__).resolve().parents[2]
     h = hashlib.sha256()
-    for sub in ("autograder/grading", "autograder/sandbox", "reference"):
-        for p in sorted((root / sub).rglob("*")):
+    # what decides a grade: the engine, the sandbox, the hidden suites, the reference, the given helpers
+    # the grader installs (generate) and the manifests' points and variant spaces (templates)
+    for sub in ("autograder/grading", "autograder/sandbox", "autograder/suites", "autograder/generate",
+                "autograder/variants.py", "autograder/manifest.py", "reference", "templates"):
+        top = root / sub
+        for p in sorted(top.rglob("*")) if top.is_dir() else [top]:
             if p.is_file() and p.suffix in (".py", ".toml", ".json") and "__pycache__" not in p.parts:
                 h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
     return f"deepgrade {base}+{h.hexdigest()[:12]}"

@@ -28,6 +28,7 @@ import time
 import numpy as np
 
 from . import channel
+from .budget import Budget, TimeoutMemory, remember_timeouts
 from .config import KINDS, Handle, Rng, StudentError
 from .output import Output, flood_message, output_hard_limit
 
@@ -36,8 +37,6 @@ MAX_MESSAGE = 4000
 SUBMISSION_TIMEOUT = 180.0  # one submission's total wall-clock budget (cells, calls, restarts, fresh copies)
 LOAD_TIMEOUT = 20.0  # reading one notebook in a loader process
 MAX_NOTEBOOK_REPLY = 32 << 20  # the loader's reply: the cells' text, notes and metadata
-# Set to "0" to call a function again after it timed out (the behaviour before issue 9; benchmarks only).
-TIMEOUT_MEMORY_ENV = "DEEPGRADE_TIMEOUT_MEMORY"
 
 SIGNAL_HINTS = {
     signal.SIGSEGV: "segmentation fault",
@@ -206,51 +205,6 @@ def defines(source: str, name: str) -> bool:
     return False
 
 
-class Budget:
-    """One submission's total time: every cell, call, restart and fresh copy draws on it."""
-
-    def __init__(self, seconds: float):
-        if not seconds > 0:
-            raise ValueError(f"a submission's time budget must be a positive number of seconds, got {seconds!r}")
-        self.seconds = float(seconds)
-        self.deadline = time.monotonic() + self.seconds
-
-    def remaining(self) -> float:
-        return self.deadline - time.monotonic()
-
-    def spent(self) -> StudentError:
-        return StudentError("timeout", f"not run: the submission used up its total time budget of {self.seconds:g} s")
-
-
-class TimeoutMemory:
-    """Which functions of one submission timed out, shared by its process and fresh copies.
-
-    A function that timed out once is not called again: its later calls fail at once with the message
-    of its first timeout. ``waited`` counts requests (cells and calls) that ran into their deadline,
-    ``failed_fast`` the calls refused because their function had timed out before.
-    """
-
-    def __init__(self, enabled: bool = True):
-        self.enabled = enabled
-        self.messages: dict[str, str] = {}
-        self.waited = 0
-        self.failed_fast = 0
-
-    def check(self, name: str):
-        """Raise the remembered timeout of ``name``, if any."""
-        if self.enabled and name in self.messages:
-            self.failed_fast += 1
-            raise StudentError("timeout", f"{self.messages[name]} (after that first timeout, {name} was not "
-                               "called again)")
-
-    def remember(self, name: str, message: str):
-        self.messages.setdefault(name, message)
-
-
-def _timeout_memory_default(config) -> bool:
-    return bool(getattr(config, "remember_timeouts", os.environ.get(TIMEOUT_MEMORY_ENV, "1") != "0"))
-
-
 def _check_parsed(value) -> dict | str:
     """The loader's reply, checked field by field (it comes from a process that read hostile bytes)."""
     if type(value) is not dict or set(value) != {"cells", "notes", "metadata"}:
@@ -312,11 +266,13 @@ class StudentProcess:
     shared with fresh copies) remembers the functions that timed out: their later calls fail at once.
     """
 
+    takes_call_limit = True  # call(timeout=...) is honoured, so the suites' call helper passes scaled limits
+
     def __init__(self, sandbox, submission, budget: Budget | None = None, timeouts: TimeoutMemory | None = None):
         self.submission = submission
         self._sb = sandbox
         self._budget = budget or Budget(getattr(sandbox.config, "submission_timeout", SUBMISSION_TIMEOUT))
-        self.timeouts = timeouts or TimeoutMemory(_timeout_memory_default(sandbox.config))
+        self.timeouts = timeouts or TimeoutMemory(remember_timeouts(sandbox.config))
         self._copies: list[StudentProcess] = []
         self._token = next(_tokens)
         self._generation = 0

@@ -115,11 +115,11 @@ def _student_error(student, function: str, desc: str, err) -> StudentCodeError:
 def _time_limit(student, function: str, args: list, kwargs: dict) -> float | None:
     """This call's time limit from the reference's time on the same input, or None (the configured limit).
 
-    Only a :class:`~autograder.sandbox.StudentProcess` takes it: stand-ins and wrappers that set their
-    own limit are called as before.
+    Only students whose class says ``takes_call_limit = True`` (:class:`~autograder.sandbox.StudentProcess`)
+    get it: stand-ins and wrappers that set their own limit are called as before.
     """
     context = current_context()
-    if context is None or not isinstance(student, _sandbox().StudentProcess) or "timeout" in kwargs:
+    if context is None or not getattr(type(student), "takes_call_limit", False) or "timeout" in kwargs:
         return None
     return context.call_limit(function, tuple(args), kwargs, getattr(student, "call_timeout", None))
 

@@ -19,7 +19,8 @@ from autograder.grading import grade_submission
 from autograder.grading.plugin import TIMEOUT_FACTOR, TIMEOUT_FLOOR_S, GradingContext
 from autograder.manifest import load_manifest
 from autograder.sandbox import Handle, Sandbox, SandboxConfig, StudentError, load_submission, process
-from autograder.sandbox.process import TIMEOUT_MEMORY_ENV, StudentProcess
+from autograder.sandbox.budget import TIMEOUT_MEMORY_ENV
+from autograder.sandbox.process import StudentProcess
 from autograder.variants import DEMO_SECRET, variant
 
 _spec = importlib.util.spec_from_file_location("_suite_submissions", Path(__file__).with_name("_suite_submissions.py"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 
 from autograder.generate.bundle import build_bundle
 from autograder.variants import DEMO_SECRET
@@ -87,8 +88,13 @@ def _dead(code: str) -> str:
     return lead + code
 
 
+@cache
+def _template() -> bytes:
+    return build_bundle("ar", "corpus-template", DEMO_SECRET).files["ar.ipynb"]
+
+
 def template_cells() -> list[dict]:
-    return json.loads(build_bundle("ar", "corpus-template", DEMO_SECRET).files["ar.ipynb"])["cells"]
+    return json.loads(_template())["cells"]
 
 
 def notebook(bodies: dict[str, str], order=FUNCTIONS, answer: str = "test_r2 = 0.4129") -> bytes:
@@ -107,7 +113,7 @@ def notebook(bodies: dict[str, str], order=FUNCTIONS, answer: str = "test_r2 = 0
     slots = [i for i, c in enumerate(cells) if any(c is fc for fc in fn_cells.values())]
     for slot, fn in zip(slots, [f for f in order if f in fn_cells]):
         cells[slot] = fn_cells[fn]
-    nb = json.loads(build_bundle("ar", "corpus-template", DEMO_SECRET).files["ar.ipynb"])
+    nb = json.loads(_template())
     nb["cells"] = cells
     return json.dumps(nb).encode()
 

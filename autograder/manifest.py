@@ -33,7 +33,21 @@ import autograder
 
 ASSIGNMENT_IDS = ("bow", "rnn", "lstm", "ar", "sgd", "dropout", "quiz")
 
-TEMPLATES_DIR = Path(autograder.__file__).resolve().parents[1] / "templates"
+
+def _templates_dir() -> Path:
+    """Where the assignment folders are: inside the installed package (a wheel carries ``templates/`` as
+    ``autograder/_templates``, see setup.py), else the checkout's ``templates/`` (editable installs)."""
+    package = Path(autograder.__file__).resolve().parent
+    for candidate in (package / "_templates", package.parent / "templates"):
+        if (candidate / "_base.py.j2").is_file():
+            return candidate
+    raise RuntimeError(
+        f"deepgrade's assignment templates are missing: neither {package / '_templates'} (an installed wheel) "
+        f"nor {package.parent / 'templates'} (a checkout) holds _base.py.j2; reinstall deepgrade"
+    )
+
+
+TEMPLATES_DIR = _templates_dir()
 
 
 @dataclass(frozen=True)

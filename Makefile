@@ -18,11 +18,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# Bubblewrap is the grader's sandbox; install it when missing and we may (root + apt).
+# Bubblewrap is the grader's sandbox (capsh, from libcap2-bin, simulates containers in tests/sandbox/test_modes.py);
+# install them when missing and we may (root + apt).
 bwrap:
-	@command -v bwrap >/dev/null 2>&1 || { \
+	@{ command -v bwrap && command -v capsh; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libcap2-bin) \
 	      || echo "warning: could not install bubblewrap; grading runs with fewer protections"; \
 	  else echo "warning: bubblewrap missing; grading runs with fewer protections"; fi; }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from autograder.cli._require import require_option
+
 
 @click.command("grade")
 @click.argument("submission", type=click.Path(exists=True, path_type=str))
@@ -16,6 +18,7 @@ import click
 @click.option("--secret-file", type=click.Path(dir_okay=False), help="Course secret (else $DEEPGRADE_SECRET).")
 @click.option("--demo", is_flag=True, help="Use the public demo secret (for trying deepgrade out).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per call of a student function.")
+@require_option
 def command(submission, assignment, student, as_json, gradescope, prairielearn, html, secret_file, demo,
             timeout):
     """Grade SUBMISSION (.ipynb or .py) for STUDENT's variant of ASSIGNMENT.

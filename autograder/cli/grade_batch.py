@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from autograder.cli._require import require_option
+
 
 @click.command("grade-batch")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=str))
@@ -18,6 +20,7 @@ import click
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="Grade on a running dask.distributed cluster (needs deepgrade[dask]); the secret stays here.")
 @click.option("--cluster", metavar="local:N", help="Grade on a dask LocalCluster of N worker processes.")
+@require_option
 def command(folder, assignment, gradebook, workers, regrade, secret_file, demo, timeout, scheduler, cluster):
     """Grade every student's submission in FOLDER into the gradebook.
 

@@ -6,6 +6,19 @@ assignments, question columns are prefixed ``<assignment>:`` and each assignment
 ``<assignment>:total`` before the overall ``total``. Rows are sorted by student id; a student with
 no grade for an assignment has empty cells there (and it adds nothing to ``total``).
 
+LMS formats (``canvas``, ``moodle``) need a roster mapping deepgrade's student ids to the LMS's own
+(:func:`read_lms_roster`) and have one column per assignment holding its total:
+
+- Canvas's gradebook import CSV: ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, then
+  one column per assignment, and a second row ``Points Possible`` with each assignment's maximum (the layout
+  of Canvas's own gradebook export, which its import reads back; a column whose name matches no Canvas
+  assignment becomes a new one on import).
+- Moodle's "Import grades from CSV": one identifier column (``Email address``, ``ID number`` or
+  ``Username``, matched to a user field when importing), then one column per grade item.
+
+Students the gradebook grades but the roster lacks are returned as ``unmatched``, never silently dropped;
+roster students without a grade get empty cells (the LMS then leaves their grade as it is).
+
 Text a student could have shaped (errors, warnings, feedback) is cleaned of control characters
 (:func:`autograder.grading.text.clean`) on its way out, whatever gradebook it comes from.
 """
@@ -15,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.batch.feedback import fmt_points
@@ -24,6 +38,10 @@ from autograder.manifest import ASSIGNMENT_IDS, check_assignment_id, load_manife
 from autograder.variants import check_student_id
 
 FORMATS = ("csv", "json")
+LMS_FORMATS = ("canvas", "moodle")
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+CANVAS_POINTS_ROW = "Points Possible"
+MOODLE_IDENTIFIERS = ("Email address", "ID number", "Username")  # the user fields Moodle's import maps to
 
 
 def _question_order(assignment: str, grades: list[Grade]) -> list[str]:
@@ -119,3 +137,107 @@ def write_feedback(path, folder, assignment: str | None = None) -> int:
             target.write_text(clean(g.feedback), encoding="utf-8")
             n += 1
     return n
+
+
+class RosterError(ValueError):
+    """The LMS roster cannot be used; the message names the file, and the line where it applies."""
+
+
+@dataclass
+class LmsExport:
+    text: str  # the CSV to import
+    unmatched: list[str]  # graded students the roster lacks: not in the CSV
+    ungraded: list[str]  # roster students with no grade at all: rows with empty cells
+
+
+def read_lms_roster(path, fmt: str) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """(the LMS columns, student id -> their values) from a CSV with a ``student_id`` column.
+
+    Canvas: the columns of CANVAS_COLUMNS (``ID``, ``SIS User ID`` or ``SIS Login ID`` non-empty in every
+    row), e.g. Canvas's own gradebook export plus a ``student_id`` column (its ``Points Possible`` row is
+    skipped). Moodle: the first of MOODLE_IDENTIFIERS the file has, non-empty in every row.
+    """
+    if fmt not in LMS_FORMATS:
+        raise ValueError(f"LMS format must be one of {', '.join(LMS_FORMATS)}; got {fmt!r}")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RosterError(f"--roster {path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise RosterError(f"--roster {path} is not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    if "student_id" not in header:
+        raise RosterError(f"--roster {path} has no student_id column (deepgrade's ids); columns found: "
+                          f"{', '.join(header) or 'none'}")
+    if fmt == "canvas":
+        missing = [c for c in CANVAS_COLUMNS if c not in header]
+        if missing:
+            raise RosterError(f"--roster {path} lacks Canvas's column(s) {', '.join(missing)}")
+        columns, needed = list(CANVAS_COLUMNS), ("ID", "SIS User ID", "SIS Login ID")
+    else:
+        present = [c for c in MOODLE_IDENTIFIERS if c in header]
+        if not present:
+            raise RosterError(f"--roster {path} has none of Moodle's identifier columns "
+                              f"{', '.join(MOODLE_IDENTIFIERS)}")
+        columns = needed = [present[0]]
+    students: dict[str, dict[str, str]] = {}
+    problems = []
+    for row in reader:
+        line = reader.line_num
+        values = {c: (row.get(c) or "").strip() for c in columns}
+        sid = (row.get("student_id") or "").strip()
+        if fmt == "canvas" and values["Student"].startswith(CANVAS_POINTS_ROW):
+            continue
+        if not any(values.values()) and not sid:
+            continue  # a blank line
+        try:
+            check_student_id(sid)
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        if sid in students:
+            problems.append(f"line {line}: student_id {sid!r} appears twice")
+        elif not any(values[c] for c in needed):
+            problems.append(f"line {line}: student {sid!r} has no {' / '.join(needed)}")
+        else:
+            students[sid] = values
+    if problems:
+        raise RosterError(f"--roster {path} has {len(problems)} bad row(s):\n  " + "\n  ".join(problems[:20]))
+    if not students:
+        raise RosterError(f"--roster {path} lists no students")
+    return columns, students
+
+
+def _lms_number(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def to_lms(fmt: str, columns: dict[str, list[str]], students: dict[str, dict[str, Grade]],
+           roster_columns: list[str], roster: dict[str, dict[str, str]]) -> LmsExport:
+    """The LMS's CSV: one row per roster student (roster order), one column per assignment's total."""
+    assignments = list(columns)
+    header = roster_columns + [f"deepgrade {aid}" for aid in assignments]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    if fmt == "canvas":
+        maxima = [_lms_number(sum(q.points for q in load_manifest(aid).questions)) if aid in ASSIGNMENT_IDS else ""
+                  for aid in assignments]
+        writer.writerow([CANVAS_POINTS_ROW] + [""] * (len(roster_columns) - 1) + maxima)
+    for sid, values in roster.items():
+        grades = students.get(sid, {})
+        writer.writerow([clean(values[c]) for c in roster_columns]
+                        + [_lms_number(grades[aid].score) if aid in grades else "" for aid in assignments])
+    unmatched = [clean(s) for s in students if s not in roster]
+    ungraded = [s for s in roster if s not in students]
+    return LmsExport(out.getvalue(), unmatched, ungraded)
+
+
+def export_lms(path, fmt: str, roster_path, assignment: str | None = None) -> LmsExport:
+    """Canvas's or Moodle's grade import CSV of the gradebook at ``path``, rows from the roster."""
+    roster_columns, roster = read_lms_roster(roster_path, fmt)
+    with Gradebook(path) as gb:
+        columns, students = collect(gb, assignment)
+    return to_lms(fmt, columns, students, roster_columns, roster)

@@ -82,7 +82,8 @@ def settings_for(exporter: Exporter, given: dict[str, object]) -> dict[str, obje
 
 
 def prepare_out(out: Path, force: bool) -> Path:
-    """``out`` as a folder to write into: new, empty, or (with ``force``) emptied of nothing but reused."""
+    """``out`` made ready to write into: created when missing; an existing non-empty folder only with
+    ``force`` (its files are overwritten, none is deleted)."""
     if out.exists() and not out.is_dir():
         raise ExportError(f"--out {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:

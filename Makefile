@@ -18,12 +18,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# Bubblewrap is the grader's sandbox (capsh, from libcap2-bin, simulates containers in tests/sandbox/test_modes.py);
-# install them when missing and we may (root + apt).
+# Bubblewrap is the grader's sandbox (capsh, from libcap2-bin, simulates containers in tests/sandbox/test_modes.py,
+# which also runs an unprivileged user's grader on Debian's python3 + venv); install them when missing and we may.
 bwrap:
-	@{ command -v bwrap && command -v capsh; } >/dev/null 2>&1 || { \
+	@{ command -v bwrap && command -v capsh && /usr/bin/python3 -c 'import ensurepip'; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libcap2-bin) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libcap2-bin python3 python3-venv) \
 	      || echo "warning: could not install bubblewrap; grading runs with fewer protections"; \
 	  else echo "warning: bubblewrap missing; grading runs with fewer protections"; fi; }
 

@@ -9,7 +9,13 @@ The zygote forks an intermediate process A for each student child:
    when the grader prepared one, a private size-limited tmpfs on /tmp and
    /dev/shm, then, when the grader is root, the switch to an unprivileged uid
    (RLIMIT_NPROC is not enforced for uid 0), all capabilities dropped,
-   no_new_privs, rlimits.
+   no_new_privs, then, where bubblewrap is not in use, ``confine``: a directory
+   of its own, Landlock (``landlock.py``: read only the runtime, write only that
+   directory) and a seccomp filter (``seccomp.py``: no sockets, no setsid), then rlimits.
+
+Without namespaces (a container without CAP_SYS_ADMIN, a JupyterHub without user
+namespaces) there is no PID 1 to kill: B is a process-group leader, and the
+filter keeps every process it starts in that group.
 
 Memory is bounded per submission, not per process: B makes a cgroup of its own
 inside the sandbox's (``sandbox_cgroup``, made by the grader and bound into the
@@ -28,6 +34,8 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
+
+from . import landlock, seccomp
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -313,12 +321,47 @@ def private_tmp_target(keep, fallback: str | None) -> str:
     return "/tmp"
 
 
+def _readable(path: str) -> bool:
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+    except OSError:
+        return False
+    return True
+
+
+def confine(info: dict, settings: dict) -> dict:
+    """In B, after no_new_privs, where bubblewrap is not in use: its own directory, Landlock, seccomp.
+
+    ``settings``: {rules (Landlock read rules, see landlock.rules), workdir (where the
+    own directory is made when there is no private tmpfs), secrets (files that must
+    stay unreadable: which still are is reported), runtime (dirs the child must read)}.
+    """
+    done, own = {}, None
+    if not info["private_tmp"]:
+        try:
+            own = os.path.join(settings["workdir"], "child-" + os.urandom(8).hex())
+            os.mkdir(own, 0o700)
+            info["tmp_dir"] = own
+        except OSError:
+            pass
+    write = [info["tmp_dir"]] if info["private_tmp"] or own else []
+    result = landlock.restrict(list(map(tuple, settings["rules"])) + [(p, "write") for p in write + ["/dev/null"]])
+    done.update(landlock=result["abi"] if result["filesystem"] else 0, landlock_network=result["network"],
+                landlock_scoped=result["scoped"], seccomp=seccomp.confine_child())
+    if not info["private_tmp"] and own and result["filesystem"]:
+        info["private_tmp"] = "directory"  # its own, unreachable by other children (Landlock); not size-limited
+    done["readable_secrets"] = [p for p in settings.get("secrets", ()) if _readable(p)]
+    done["runtime_readable"] = all(os.access(p, os.R_OK | os.X_OK) for p in settings.get("runtime", ()))
+    return done
+
+
 def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None,
                   keep=(), fallback: str | None = None) -> dict:
     """In B, before any student code: memory cgroup, private tmp, then no privileges, then rlimits.
 
     ``limits`` maps RLIMIT_* names to values and may hold ``memory``: {bytes,
-    fallback_processes, cgroup (the sandbox's cgroup dir inside, or None), version}.
+    fallback_processes, cgroup (the sandbox's cgroup dir inside, or None), version},
+    and ``confine`` (see ``confine``) where bubblewrap is not in use.
     """
     info = dict(info)
     info["not_dumpable"] = prctl(PR_SET_DUMPABLE, 0)
@@ -328,6 +371,7 @@ def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None,
         except OSError:
             pass
     limits = dict(limits)
+    confinement = limits.pop("confine", None)
     memory = limits.pop("memory", None)  # the submission's memory budget (see memory_rlimits)
     cgroup = memory and memory.get("cgroup")
     info["memory_cgroup"] = bool(cgroup) and join_memory_cgroup(cgroup, memory["version"], memory["bytes"])
@@ -344,5 +388,7 @@ def protect_child(info: dict, tmp_bytes: int, limits: dict, uid: int | None,
     info["capabilities_dropped"] = drop_capabilities()
     info["no_new_privs"] = prctl(PR_SET_NO_NEW_PRIVS, 1)
     prctl(PR_SET_DUMPABLE, 0)  # changing uid resets it
+    if confinement and info["no_new_privs"]:
+        info.update(confine(info, confinement))
     info["rlimits"] = set_rlimits(limits)
     return info

@@ -23,10 +23,11 @@ import time
 import weakref
 from pathlib import Path
 
-from . import bwrap, channel, limits
+from . import bwrap, channel, landlock, limits
 from .config import SandboxConfig
 
-SHIPPED = ("channel.py", "child.py", "limits.py", "notebook.py", "transform.py", "zygote.py")
+SHIPPED = ("channel.py", "child.py", "landlock.py", "limits.py", "notebook.py", "seccomp.py", "transform.py",
+           "zygote.py")
 PACKAGE = "_deepgrade_sandbox"
 BOOT = (
     "import json, sys; s = json.loads(sys.argv[1]); sys.dont_write_bytecode = True; "
@@ -43,15 +44,21 @@ CHILD_ENV = {
 }
 NOBODY = 65534
 
+DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")  # readable without bubblewrap too
 WARNINGS = {
     "bwrap": "bubblewrap (bwrap) is not in use, so the submission sees the grader's files (reference/, "
     "hidden suites, gradebook), may write wherever the grader's user may, and may use the network",
+    "bwrap_replaced": "bubblewrap (bwrap) is not in use; Landlock and seccomp stand in for it: reference/, the "
+    "hidden suites and the gradebook stay unreadable, writes go only to the submission's own directory (not "
+    "size-limited), there is no network; names of files outside the allowlist can still be seen (stat)",
     "network_isolated": "network access is not blocked",
-    "readonly_filesystem": "the filesystem is not read-only for the submission",
+    "readonly_filesystem": "the submission may write (and delete) wherever the grader's user may",
     "filesystem": "the submission sees the whole filesystem, not only the Python runtime it needs",
     "hidden_paths": "reference/, the hidden suites and the grader's home are readable by the submission",
     "unprivileged_user": "the submission runs as root (uid 0) on the host",
     "pid_namespace": "processes a submission starts may outlive it (no PID namespace)",
+    "signals": "the submission may signal (kill) other processes of its user, the grader's among them (no PID "
+    "namespace, no Landlock scoping)",
     "process_limit": "the number of processes is not limited (RLIMIT_NPROC does not apply to root): a fork "
     "bomb is stopped only by the time limit",
     "private_tmp": "/tmp is shared between submissions",
@@ -90,6 +97,24 @@ def _site_and_prefixes(python: str) -> dict:
         found = json.loads(out.stdout)
     found["site"] = list(dict.fromkeys(os.path.realpath(d) for d in found["site"] if os.path.isdir(d)))
     return found
+
+
+def _samples(hide) -> list[str]:
+    """A few files that must stay unreadable: in each hidden directory (our packages, the repository,
+    ``SandboxConfig.hide``) its first regular file, and each hidden file itself."""
+    found = []
+    for path in dict.fromkeys(list(hide) + bwrap.package_dirs()):
+        if os.path.isfile(path):
+            found.append(path)
+        elif os.path.isdir(path):
+            try:
+                names = sorted(os.listdir(path))
+            except OSError:
+                continue
+            first = next((os.path.join(path, n) for n in names if os.path.isfile(os.path.join(path, n))), None)
+            if first:
+                found.append(first)
+    return found[:32]
 
 
 class Sandbox:
@@ -132,7 +157,7 @@ class Sandbox:
         path = None if c.use_bwrap is False else bwrap.find_bwrap()
         if c.use_bwrap and path is None:
             raise RuntimeError("SandboxConfig(use_bwrap=True) but bwrap is not installed (apt-get install bubblewrap)")
-        drop = c.uid if c.uid is not None else (NOBODY if root and path else None)
+        drop = c.uid if c.uid is not None else (NOBODY if root else None)
         env = dict(CHILD_ENV, HOME="/tmp" if path else str(self._tmp / "work"), TMPDIR="/tmp" if path else str(self._tmp / "work"))
         visible = bwrap.allowlist(runtime) + runtime["prefixes"]
         if not hasattr(self, "_cgroup"):  # once per Sandbox; removed when it is collected (or at exit)
@@ -163,9 +188,18 @@ class Sandbox:
         }
         argv = [c.python, "-I", "-S", "-c", BOOT]
         self.protections.update(bwrap=False, filesystem=False)
+        hide = bwrap.default_hidden(c.hide, runtime["site"])
+        if not path:  # Landlock and seccomp in each child stand in for bubblewrap (limits.confine)
+            _, revealed, rehidden = bwrap.mount_plan(hide, bwrap.allowlist(runtime) + [str(self._package)])
+            settings["rlimits"]["confine"] = {
+                "rules": landlock.rules(revealed + [d for d in DEVICES if os.path.exists(d)], holes=rehidden),
+                "workdir": settings["workdir"], "secrets": _samples(hide),
+                "runtime": [d for d in runtime["stdlib"] + runtime["site"] if os.path.isdir(d)],
+            }
+            self._readable = revealed
         if path:
             prefix, bound, rehidden = bwrap.command(
-                path, hide=bwrap.default_hidden(c.hide, runtime["site"]), runtime=runtime,
+                path, hide=hide, runtime=runtime,
                 package_dir=str(self._package), env=env, as_root=root, cgroup=cgroup and cgroup[0],
             )
             argv = prefix + [runtime["executable"]] + argv[1:]  # the real interpreter: a venv's link is not there
@@ -188,6 +222,7 @@ class Sandbox:
             self.config = dataclasses.replace(self.config, use_bwrap=False)
             argv, settings, using_bwrap = self._plan()
             self._launch(argv, settings, using_bwrap)
+        self._using_bwrap = using_bwrap
         for key in ("network_isolated", "readonly_filesystem"):
             self.protections[key] = using_bwrap
         self.protections.setdefault("hidden_paths", False)
@@ -219,6 +254,7 @@ class Sandbox:
         conn, info = open_child(self, "__probe__", self.config.start_timeout)
         conn.close(self)
         root_host = os.geteuid() == 0
+        self.probe_info = info
         self.protections.update(
             unprivileged_user=f"uid {self.config.uid or NOBODY}" if info.get("uid_dropped") else not root_host,
             user_namespace=bool(info.get("user_namespace")),
@@ -233,10 +269,49 @@ class Sandbox:
             else f"{info.get('memory')}, but the number of processes is not limited",
             timeouts="wall clock per cell and call, then SIGKILL",
         )
+        if not self._using_bwrap:
+            self._confined(info)
+        else:
+            self.protections["signals"] = "PID namespace" if info.get("pid_namespace") else False
         off = [k for k, v in self.protections.items() if v is False]
-        if "bwrap" in off:  # its warning covers these three
-            off = [k for k in off if k not in ("network_isolated", "readonly_filesystem", "hidden_paths", "filesystem")]
+        if "bwrap" in off:
+            covered = not {"network_isolated", "readonly_filesystem", "hidden_paths"} & set(off)
+            self.warnings.append(WARNINGS["bwrap_replaced" if covered else "bwrap"])
+            off = [k for k in off if k not in ("bwrap", "network_isolated", "readonly_filesystem", "hidden_paths",
+                                               "filesystem")]
         self.warnings.extend(WARNINGS[k] for k in off if k in WARNINGS)
+        if info.get("readable_secrets"):
+            self.warnings.append("the submission can read " + ", ".join(info["readable_secrets"]))
+        if info.get("runtime_readable") is False:
+            self.warnings.append(f"the Python runtime ({self.config.python}) is not readable by uid "
+                                 f"{self.config.uid or NOBODY}: a submission can import only what the sandbox "
+                                 "preloaded; install Python where every user may read it (not under /root)")
+
+    def _confined(self, info: dict):
+        """Protections without bubblewrap: what the namespaces, Landlock and seccomp of the probe child gave."""
+        p, lock = self.protections, info.get("landlock") or 0
+        secrets_hidden = not info.get("readable_secrets")
+        p["landlock"] = f"ABI {lock}" if lock else False
+        p["seccomp"] = "socket, setsid, ptrace, io_uring, mount and namespaces refused" if info.get("seccomp") else False
+        if info.get("net_namespace"):
+            p["network_isolated"] = "network namespace"
+        elif info.get("seccomp"):
+            p["network_isolated"] = "seccomp refuses socket()" + (", Landlock refuses TCP" if info.get("landlock_network") else "")
+        if lock:
+            p["readonly_filesystem"] = "Landlock: writes only in the submission's own directory"
+            p["filesystem"] = "Landlock allowlist, read-only: " + ", ".join(self._readable)
+        if lock and secrets_hidden:
+            p["hidden_paths"] = "everything outside the allowlist (Landlock), names visible to stat"
+        elif secrets_hidden and info.get("uid_dropped"):
+            p["hidden_paths"] = f"by file permissions only (uid {self.config.uid or NOBODY} cannot read them)"
+        else:
+            p["hidden_paths"] = False
+        if info.get("private_tmp") == "directory":
+            p["private_tmp"] = "its own directory (Landlock), not size-limited"
+        if not info.get("pid_namespace") and info.get("seccomp"):
+            p["pid_namespace"] = "no; its processes cannot leave its process group (seccomp) and die with it"
+        p["signals"] = ("PID namespace" if info.get("pid_namespace") else
+                        "Landlock scope" if info.get("landlock_scoped") else False)
 
     # -- zygote control ----------------------------------------------------------------------
     def _zygote_call(self, request: dict | None, timeout: float) -> tuple[dict, list[int]]:

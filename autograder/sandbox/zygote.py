@@ -64,6 +64,7 @@ class Zygote:
         self.control = control
         self.alive: set[int] = set()
         self.status: dict[int, int] = {}
+        self.groups: set[int] = set()  # children without a PID namespace: their process group dies with them
 
     # -- forking ----------------------------------------------------------------
     def fork(self, request: dict):
@@ -121,6 +122,8 @@ class Zygote:
             return {"ok": False, "error": "could not start the student's process"}, []
         report = json.loads(raw)
         self.alive.add(report["pid"])
+        if not report["info"].get("pid_namespace"):
+            self.groups.add(report["pid"])
         return {"ok": True, "pid": report["pid"], "info": report["info"]}, [ours, out_r]
 
     # -- killing and reaping -------------------------------------------------------
@@ -135,6 +138,16 @@ class Zygote:
             if pid in self.alive:
                 self.alive.discard(pid)
                 self.status[pid] = status
+                self.end_group(pid)
+
+    def end_group(self, pid: int):
+        """Kill what is left of a child's process group (its pid stays reserved while the group lives)."""
+        if pid in self.groups:
+            self.groups.discard(pid)
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def kill(self, pid: int) -> int | None:
         if pid in self.alive:
@@ -156,6 +169,7 @@ class Zygote:
             else:
                 return None  # could not be killed (it stays in ``alive``; killed again at exit)
             self.alive.discard(pid)
+            self.end_group(pid)
         return self.status.pop(pid, None)
 
     # -- serving -----------------------------------------------------------------

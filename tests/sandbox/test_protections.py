@@ -29,10 +29,12 @@ def test_without_bwrap_grading_still_works_and_says_what_is_off(monkeypatch, scr
         monkeypatch.setattr(bwrap, "find_bwrap", lambda: None)
     config = SandboxConfig(use_bwrap=False if how == "config" else None, **FAST)
     with Sandbox(config) as sb:
-        assert sb.protections["bwrap"] is False and sb.protections["network_isolated"] is False
+        assert sb.protections["bwrap"] is False
+        # the child's own network namespace (or seccomp) may still cut it off: then it is reported as on
+        assert sb.protections["network_isolated"] or any("network" in w for w in sb.warnings)
         assert any("bubblewrap" in w and "reference/" in w for w in sb.warnings)
         if os.geteuid() == 0:
-            assert any("root" in w for w in sb.warnings)
+            assert sb.protections["unprivileged_user"] or any("root" in w for w in sb.warnings)
         with sb.start(script("def f(x):\n    return x * 2\n\ndef spin():\n    while True:\n        pass\n")) as proc:
             assert proc.call("f", 21) == 42
             with pytest.raises(StudentError) as info:

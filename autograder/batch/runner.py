@@ -75,12 +75,14 @@ def grader_version() -> str:
     h = hashlib.sha256()
     # what decides a grade: the engine, the sandbox, the hidden suites, the reference, the given helpers
     # the grader installs (generate) and the manifests' points and variant spaces (templates)
+    from autograder.manifest import TEMPLATES_DIR
+
     for sub in ("autograder/grading", "autograder/sandbox", "autograder/suites", "autograder/generate",
-                "autograder/variants.py", "autograder/manifest.py", "reference", "templates"):
-        top = root / sub
+                "autograder/variants.py", "autograder/manifest.py", "reference", TEMPLATES_DIR):
+        top = root / sub  # TEMPLATES_DIR is absolute (the packaged copy in a wheel, else the checkout's)
         for p in sorted(top.rglob("*")) if top.is_dir() else [top]:
             if p.is_file() and p.suffix in (".py", ".toml", ".json") and "__pycache__" not in p.parts:
-                h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+                h.update(p.relative_to(top.parent).as_posix().encode() + b"\0" + p.read_bytes())
     return f"deepgrade {base}+{h.hexdigest()[:12]}"
 
 

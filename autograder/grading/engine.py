@@ -22,14 +22,19 @@ from autograder.variants import check_student_id, hidden_seed, variant
 
 
 class _TimedStudent:
-    """A StudentProcess whose calls all use one time limit (when the sandbox was made elsewhere)."""
+    """A StudentProcess whose calls use at most one time limit (when the sandbox was made elsewhere); a
+    suite's shorter, reference-scaled limit still applies."""
+
+    takes_call_limit = True
 
     def __init__(self, proc, timeout: float):
         self._proc = proc
         self._timeout = timeout
 
     def call(self, name, *args, **kwargs):
-        return self._proc.call(name, *args, timeout=self._timeout, **kwargs)
+        limit = kwargs.pop("timeout", None)
+        limit = self._timeout if limit is None else min(limit, self._timeout)
+        return self._proc.call(name, *args, timeout=limit, **kwargs)
 
     def fresh(self):
         return _TimedStudent(self._proc.fresh(), self._timeout)
@@ -167,6 +172,7 @@ def grade_derived(path, assignment_id: str, student_id: str, variant_params: dic
         seed = grading_seed(student_seed, submission)
         context = GradingContext(student, dict(result["variant"]), seed, manifest, timeout)
         outcomes = run_suite(assignment_id, context)
+        result["warnings"] += [clean(w) for w in getattr(proc, "output_warnings", ())]  # calls print too
     result.update(score(manifest, outcomes))
     result["duration_s"] = round(time.perf_counter() - start, 4)
     return result

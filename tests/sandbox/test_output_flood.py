@@ -129,3 +129,17 @@ def test_a_function_printing_without_end_costs_only_its_own_question(sandbox, tm
     assert q["readout"]["score"] == 0
     readout = [t for t in result["tests"] if t["question"] == "readout"]
     assert readout and all(t["status"] == "error" and "printed more" in t["output"] for t in readout)
+
+
+def test_the_graded_result_carries_the_output_warning(tmp_path):
+    """Does grade_submission's result tell the student their output was trimmed (a call's output counts)?"""
+    from autograder.grading import grade_submission
+    from autograder.manifest import load_manifest
+    from autograder.variants import DEMO_SECRET
+
+    names = load_manifest("dropout").functions
+    source = "print('x' * 3_000_000)\n" + "".join(f"def {n}(*a, **k):\n    raise NotImplementedError\n" for n in names)
+    path = tmp_path / "dropout.py"
+    path.write_text(source)
+    result = grade_submission(path, "dropout", "alice", DEMO_SECRET)
+    assert any("printed 2.9 MB" in w and "kept" in w for w in result["warnings"]), result["warnings"]  # MiB

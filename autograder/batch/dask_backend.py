@@ -14,7 +14,9 @@ as plain data and only the client writes the gradebook, one transaction per subm
   its first task and kept for its life; a grader-error replaces it. Tasks on one worker take turns.
 * **Same grader**: a grade computed by a worker whose :func:`~autograder.batch.runner.grader_version`
   differs from the client's is refused (that submission's ``grader-error``), never recorded.
-* **Streaming**: at most ``max_in_flight`` tasks (so as many submissions' bytes) are out at once.
+* **Streaming**: at most ``max_in_flight`` tasks (so as many submissions' bytes) are out at once, and
+  dask's low-level logs, which would keep the last 1,000 messages of each connection (each with a
+  submission's bytes), keep :data:`LOG_LENGTH` while the pool runs.
 * **Faults**: a worker that dies mid-task has the task rescheduled by dask on another worker; a task
   that has killed ``tries`` workers is given up (dask's ``KilledWorker``) and yields a
   ``grader-error`` for that submission; the batch goes on. A grading that raised is tried once more.
@@ -43,6 +45,7 @@ from autograder.batch.worker import THREAD_ENV, _Refused, load_engine, sandbox_c
 from autograder.grading import remote
 
 PLUGIN = "deepgrade-sandbox"
+LOG_LENGTH = 20  # dask's low-level logs (recent messages per connection, transitions) while a pool runs
 
 
 class SandboxPlugin(WorkerPlugin):
@@ -140,6 +143,10 @@ class DaskPool:
         self._seen_workers: set[str] = set()
         self._lost: deque = deque()
         self._cluster = None
+        # dask keeps the last messages of every connection for debugging (1,000 by default): here each
+        # holds a submission's bytes, so the client's memory would grow with them. Kept few while we run.
+        self._quiet = dask.config.set({"distributed.admin.low-level-log-length": LOG_LENGTH})
+        self._quiet.__enter__()
         try:
             if kind == "local":
                 with dask.config.set({"distributed.worker.daemon": False,  # workers start sandboxes
@@ -287,6 +294,9 @@ class DaskPool:
                 cluster.close()
             except Exception:  # noqa: BLE001
                 pass
+        quiet, self._quiet = getattr(self, "_quiet", None), None
+        if quiet is not None:
+            quiet.__exit__(None, None, None)
 
 
 def _done(job: dict, status: str, error: str) -> dict:

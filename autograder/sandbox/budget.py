@@ -60,4 +60,5 @@ class TimeoutMemory:
 
 def remember_timeouts(config) -> bool:
     """``config.remember_timeouts`` if set, else True unless ``$DEEPGRADE_TIMEOUT_MEMORY`` is "0"."""
-    return bool(getattr(config, "remember_timeouts", os.environ.get(TIMEOUT_MEMORY_ENV, "1") != "0"))
+    value = getattr(config, "remember_timeouts", None)
+    return os.environ.get(TIMEOUT_MEMORY_ENV, "1") != "0" if value is None else bool(value)

@@ -16,7 +16,7 @@ class StudentError(Exception):
     - timeout: the call ran past its wall-clock limit and the process was killed
     - crash: the process died (segfault, os._exit, sys.exit, an rlimit) or broke the channel
     - bad_value: the result cannot cross the channel (object array, too large...)
-    - output_limit: one cell or call printed more than ``SandboxConfig.output_limit`` bytes
+    - output_limit: one cell or call printed more than ``SandboxConfig.output_hard_limit`` bytes (endless output)
     - stale_handle: a Handle from an earlier process (it crashed since) or another submission
     """
 
@@ -61,6 +61,8 @@ class SandboxConfig:
     call_timeout: float = 10.0  # per call/get, unless call(timeout=...) says otherwise
     cell_timeout: float = 10.0  # per cell
     run_timeout: float = 60.0  # all cells of one run together
+    submission_timeout: float = 180.0  # one submission in all: cells, calls, restarts, fresh copies
+    remember_timeouts: bool | None = None  # a function that timed out once fails fast after (None: env, default on)
     start_timeout: float = 30.0  # zygote start (importing torch can take a few seconds)
     memory_bytes: int = 2 << 30  # memory of one submission, all its processes together (see memory_cgroup)
     memory_cgroup: bool | None = None  # None: a memory cgroup per child where the host allows; False: never
@@ -70,8 +72,9 @@ class SandboxConfig:
     tmp_bytes: int = 64 << 20  # size of the child's private /tmp and /dev/shm
     max_processes: int = 64  # RLIMIT_NPROC inside the child's user namespace (not enforced for root)
     max_open_files: int = 256  # RLIMIT_NOFILE
-    output_limit: int = 2 << 20  # bytes of stdout+stderr one cell or call may print
-    output_tail: int = 8192  # bytes of the latest output kept for feedback
+    output_limit: int = 2 << 20  # past this, one cell's or call's output is dropped (head and tail kept), with a warning
+    output_hard_limit: int = 128 << 20  # bytes one cell or call may print before it is stopped (endless output)
+    output_tail: int = 8192  # bytes of output kept for feedback: the first and the last half
     max_value_bytes: int = 64 << 20  # largest result (or argument) that may cross
     max_restarts: int = 20  # fresh children per submission before giving up
     hide: tuple[str, ...] = ()  # more paths to hide (gradebook dir, secret file...)

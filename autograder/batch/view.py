@@ -116,7 +116,7 @@ class BatchView:
         self.console.print(f"{counts or 'nothing to grade'} in {report.elapsed_s:.1f} s -> {Path(report.gradebook)}")
         if report.crashes:
             self.console.print(
-                f"[magenta]{report.crashes} worker crash(es); a submission whose worker died is tried once more"
+                f"[magenta]{report.crashes} worker crash(es); a submission whose worker died is graded again elsewhere (at most a set number of tries)"
             )
         if report.older_version:
             self.console.print(

@@ -3,7 +3,10 @@
 - Gradescope (autograder ``results.json``, https://gradescope-autograders.readthedocs.io/en/latest/specs/):
   top-level ``score`` and ``output``; one entry in ``tests`` per hidden test with ``name``,
   ``score``, ``max_score``, ``status`` ("passed" or "failed": Gradescope knows no third status, so
-  our "error" becomes "failed"), ``output`` and ``visibility``.
+  our "error" becomes "failed"), ``output`` and ``visibility``. The total and the per-question
+  summary are ``visible`` at once; each hidden test's details are shown ``after_published`` (when the
+  instructor publishes grades) unless the caller picks another of ``GRADESCOPE_VISIBILITIES``. The
+  grader's own log (``stdout_visibility``) is for course staff only.
 - PrairieLearn (external grader ``results.json``,
   https://prairielearn.readthedocs.io/en/latest/externalGrading/#grading-results): ``gradable``,
   ``score`` as a fraction in [0, 1], ``message``, ``output`` and ``tests`` with ``name``,
@@ -48,14 +51,26 @@ def _test_name(test: dict) -> str:
     return clean(f"{test['question']}: {test['name']}")
 
 
-def to_gradescope(result: dict, visibility: str = "visible") -> dict:
-    """Gradescope's results.json for one graded submission."""
-    return {
+GRADESCOPE_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")  # Gradescope's, strictest first
+
+
+def to_gradescope(result: dict, visibility: str = "visible", test_visibility: str = "after_published",
+                  output: str | None = None) -> dict:
+    """Gradescope's results.json for one graded submission.
+
+    ``visibility`` applies to the whole result (score and summary), ``test_visibility`` to each hidden
+    test's entry (its name, points and feedback); ``output`` replaces the summary text when given.
+    """
+    for name, value in (("visibility", visibility), ("test_visibility", test_visibility)):
+        if value not in GRADESCOPE_VISIBILITIES:
+            raise ValueError(f"{name} is {value!r}; Gradescope knows {', '.join(GRADESCOPE_VISIBILITIES)}")
+    results = {
         "score": result["score"],
-        "output": summary(result),
+        "output": summary(result) if output is None else output,
         "output_format": "text",
         "test_output_format": "text",
         "visibility": visibility,
+        "stdout_visibility": "hidden",
         "tests": [
             {
                 "name": _test_name(t),
@@ -64,13 +79,16 @@ def to_gradescope(result: dict, visibility: str = "visible") -> dict:
                 "status": "passed" if t["status"] == "passed" else "failed",
                 "output": clean(t["output"]),
                 "output_format": "text",
-                "visibility": visibility,
+                "visibility": test_visibility,
             }
             for t in result["tests"]
         ],
         "extra_data": {"assignment": result["assignment"], "student": result["student"],
                        "max_score": result["max_score"]},
     }
+    if result.get("duration_s") is not None:
+        results["execution_time"] = max(1, round(float(result["duration_s"])))  # whole seconds
+    return results
 
 
 def to_prairielearn(result: dict) -> dict:

@@ -154,9 +154,9 @@ def find_submission(folder: Path, assignment: str) -> Path:
     return path
 
 
-def _preload(assignment: str, failed: list) -> None:
+def _preload(assignment: str) -> None:
     """Import what grading needs (pytest, the engine, the suite's helpers and the reference) while the
-    sandbox starts; an error here is raised again by the real import later, so it is only recorded."""
+    sandbox starts; an import that fails here fails again, with its message, where grading needs it."""
     import importlib.util
 
     try:
@@ -164,8 +164,8 @@ def _preload(assignment: str, failed: list) -> None:
         importlib.import_module("autograder.suites._support")
         if importlib.util.find_spec(f"reference.{assignment}") is not None:
             importlib.import_module(f"reference.{assignment}")
-    except Exception as exc:  # recorded; the main thread meets it again
-        failed.append(exc)
+    except Exception:
+        pass
 
 
 def _result_of_nothing(assignment: str, student: str, message: str) -> dict:
@@ -180,27 +180,32 @@ def _result_of_nothing(assignment: str, student: str, message: str) -> dict:
 
 
 def grade(root: Path) -> dict:
-    """Grade the submission laid out under ``root`` (Gradescope's ``/autograder``); Gradescope's results."""
-    from autograder.grading.formats import summary, to_gradescope
+    """Grade the submission laid out under ``root`` (Gradescope's ``/autograder``); Gradescope's results.
 
+    The order is the fast one: the sandbox's fork server is launched as soon as its module is imported,
+    and the engine is imported in a thread while that process starts on the other core.
+    """
     start = time.perf_counter()
     source = root / "source"
     config = _read_json(source / CONFIG_FILE, 1 << 16, "autograder config")
     assignment, visibility = str(config["assignment"]), str(config.get("visibility", "after_published"))
     secret = read_secret(source)
-    failed: list = []
-    preload = threading.Thread(target=_preload, args=(assignment, failed), name="deepgrade-preload", daemon=True)
+    metadata = _read_json(root / "submission_metadata.json", MAX_METADATA_BYTES, "submission metadata")
+    preload = threading.Thread(target=_preload, args=(assignment,), name="deepgrade-preload", daemon=True)
+    from autograder.sandbox import Sandbox, SandboxConfig
+
     preload.start()
-    members = students(_read_json(root / "submission_metadata.json", MAX_METADATA_BYTES, "submission metadata"),
-                       str(config.get("identity", "email")))
-    student = members[0]
-    try:
-        path = find_submission(root / "submission", assignment)
-    except NotGradable as exc:
+    with Sandbox(SandboxConfig(hide=(str(root),))) as sandbox:
         preload.join()
-        result = _result_of_nothing(assignment, student, str(exc))
-    else:
-        result = _grade_sandboxed(root, path, assignment, student, secret, str(config.get("require", "")), preload)
+        members = students(metadata, str(config.get("identity", "email")))
+        try:
+            path = find_submission(root / "submission", assignment)
+        except NotGradable as exc:
+            result = _result_of_nothing(assignment, members[0], str(exc))
+        else:
+            result = _grade_sandboxed(sandbox, path, assignment, members[0], secret, str(config.get("require", "")))
+    from autograder.grading.formats import summary, to_gradescope
+
     result["duration_s"] = time.perf_counter() - start
     output = summary(result)
     if len(members) > 1:
@@ -209,19 +214,14 @@ def grade(root: Path) -> dict:
     return to_gradescope(result, test_visibility=visibility, output=output)
 
 
-def _grade_sandboxed(root: Path, path: Path, assignment: str, student: str, secret: bytes, require: str,
-                     preload: threading.Thread) -> dict:
-    from autograder.sandbox import Sandbox, SandboxConfig
+def _grade_sandboxed(sandbox, path: Path, assignment: str, student: str, secret: bytes, require: str) -> dict:
+    from autograder.grading import grade_submission
     from autograder.sandbox.requirements import parse, refusal
 
-    with Sandbox(SandboxConfig(hide=(str(root),))) as sandbox:
-        message = refusal(sandbox.protections, parse(require))
-        if message:
-            raise RuntimeError(message)
-        preload.join()
-        from autograder.grading import grade_submission
-
-        return grade_submission(path, assignment, student, secret, sandbox=sandbox)
+    message = refusal(sandbox.protections, parse(require))
+    if message:
+        raise RuntimeError(message)
+    return grade_submission(path, assignment, student, secret, sandbox=sandbox)
 
 
 def failure_results(message: str) -> dict:

@@ -134,8 +134,3 @@ def marked_lines(source: str) -> list[tuple[str, str, str]]:
         indent = line[: len(line) - len(line.lstrip())]
         out.append((kinds.get(line.strip(), "code"), indent, line))
     return out
-
-
-def with_tag(metadata: dict, tag: str) -> dict:
-    tags = list(metadata.get("tags", []))
-    return {**metadata, "tags": tags if tag in tags else [*tags, tag]}

@@ -11,8 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
+from autograder.export.notebook_parts import split_questions
+from autograder.export.otter import solution_source
+from autograder.generate.cells import parse_percent
+from autograder.generate.render import render
 from autograder.grading import grade_submission
-from autograder.manifest import load_manifest
+from autograder.manifest import ASSIGNMENT_IDS, load_manifest
+from autograder.variants import DEMO_SECRET, variant
 
 SECRET = b"a-course-secret-for-the-otter-tests"
 STUDENT = "alice"
@@ -116,3 +121,19 @@ def test_otter_run_gives_deepgrades_points(assigned, tmp_path):
     assert got == pytest.approx(expected, abs=1e-4)
     assert 0 < expected["embedding"] < full["embedding"] and 0 < expected["rnn_sequence"] < full["rnn_sequence"]
     assert expected["rnn_step"] == full["rnn_step"] and expected["readout"] == full["readout"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_every_assignment_splits_into_its_manifest_questions(assignment):
+    """Does every assignment's rendering split into its manifest's questions, each with an answer cell?"""
+    manifest = load_manifest(assignment)
+    parts = split_questions(manifest, parse_percent(render(manifest, variant(assignment, "demo", DEMO_SECRET))))
+    assert [p.question.name for p in parts if p.question] == [q.name for q in manifest.questions]
+
+
+def test_a_placeholder_stays_for_students_and_the_solution_replaces_it():
+    """Does a student region (quiz's ``z = None``) stay before an otter NO PROMPT solution?"""
+    source = "# answer\n### BEGIN STUDENT\nz = None\n### END STUDENT\n### BEGIN SOLUTION\nz = -0.3\n### END SOLUTION"
+    assert solution_source(source) == "# answer\nz = None\n# BEGIN SOLUTION NO PROMPT\nz = -0.3\n# END SOLUTION"
+    body = "def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION"
+    assert solution_source(body) == "def f(x):\n    # YOUR CODE HERE\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION"

@@ -43,6 +43,8 @@ def _load_heavy(settings: dict) -> dict:
 
     versions["numpy"] = numpy.__version__
     try:  # what a loader process needs to read a notebook (notebook.py), loaded once here
+        # jsonschema's IRI format checks (rfc3987_syntax, ~1 s to import) are unused by nbformat's schema
+        sys.modules.setdefault("rfc3987_syntax", None)
         import nbformat
         from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
 

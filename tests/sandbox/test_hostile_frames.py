@@ -82,14 +82,16 @@ def _source(fn) -> str:
     return textwrap.dedent(inspect.getsource(fn)) + "\n"
 
 
-# `deepgrade grade` in a process of its own, which reports its peak memory on stderr's last line.
+# `deepgrade grade` in a process of its own, which reports its peak memory (kB) on stderr's last line. VmHWM,
+# not ru_maxrss: Linux carries ru_maxrss over from the forking parent (pytest) across exec.
 PEAK = (
-    "import resource, sys\n"
+    "import sys\n"
     "from autograder.cli import main\n"
     "try:\n"
     "    main(sys.argv[1:], standalone_mode=False)\n"
     "finally:\n"
-    "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "    hwm = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:')]\n"
+    "    print(hwm[0], file=sys.stderr)\n"
 )
 
 

@@ -12,6 +12,8 @@ venv; nothing else differs from a real image.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -348,3 +350,32 @@ for p in [{str(root / 'results' / 'results.json')!r}, {str(root / 'results' / 'e
     assert res["_rc"] == 0 and res["score"] == 0 and res["output"] != "all good", res["output"]
     assert [t["name"] for t in res["tests"]] == [f"{q}: {t}" for q, t in _test_names()]
     assert not (root / "results" / "extra.json").exists()  # the student could not write there at all
+
+
+def test_an_installed_deepgrade_exports_a_zip_with_the_same_wheel(image, autograder_zip, tmp_path):
+    """From a wheel install (no checkout to build from), is the wheel re-packed from the installed files, with
+    the same files as the wheel it was installed from and a RECORD that matches them?"""
+    root, venv, _, _ = image
+    key = tmp_path / "course.key"
+    key.write_bytes(SECRET)
+    done = _run([venv / "bin" / "python", "-I", "-m", "autograder.cli", "export", "rnn", "--format", "gradescope",
+                 "--out", tmp_path / "out", "--secret-file", key], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    def wheel_of(path: Path) -> zipfile.ZipFile:
+        outer = zipfile.ZipFile(path)
+        (name,) = [n for n in outer.namelist() if n.endswith(".whl")]
+        return zipfile.ZipFile(outer.open(name))
+
+    original, repacked = wheel_of(autograder_zip), wheel_of(tmp_path / "out" / "gradescope.zip")
+    assert set(repacked.namelist()) == set(original.namelist())
+    for name in original.namelist():
+        if not name.endswith("/RECORD"):
+            assert repacked.read(name) == original.read(name), name
+    record = dict(line.split(",")[:2] for line in repacked.read(next(n for n in repacked.namelist()
+                                                                       if n.endswith("/RECORD"))).decode().split())
+    assert set(record) == set(repacked.namelist())
+    for name, digest in record.items():
+        if digest:
+            assert digest == "sha256=" + base64.urlsafe_b64encode(
+                hashlib.sha256(repacked.read(name)).digest()).rstrip(b"=").decode(), name

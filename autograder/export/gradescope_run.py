@@ -4,8 +4,9 @@ Gradescope starts a fresh container per submission and runs ``/autograder/run_au
 ``/autograder`` (docs: "Autograder Specifications"). This job:
 
 1. reads ``source/deepgrade.json`` (assignment, identity field, test visibility, required protections)
-   and the course secret ``source/deepgrade.key`` (root-only; the sandbox's children, uid 65534 under
-   Landlock, can read neither it nor anything else under ``/autograder``);
+   and the course secret ``source/deepgrade.key``, and makes ``/autograder`` root-only (mode 0700): the
+   sandbox's children run as uid 65534, so file modes alone keep everything there from them, and
+   Landlock (where the kernel has it) and the sandbox's hidden paths do so again;
 2. takes the student id from ``submission_metadata.json``: ``users[0][identity]``. A group submission
    is graded once, as its first member's variant; Gradescope gives the score to every member;
 3. finds the one notebook (or .py) in ``submission/``: none, two, a renamed one or an unreadable one is
@@ -191,6 +192,8 @@ def grade(root: Path) -> dict:
     assignment, visibility = str(config["assignment"]), str(config.get("visibility", "after_published"))
     secret = read_secret(source)
     metadata = _read_json(root / "submission_metadata.json", MAX_METADATA_BYTES, "submission metadata")
+    if os.geteuid() == 0:  # uid 65534 may not even enter /autograder: file modes alone, Landlock or not, keep
+        os.chmod(root, 0o700)  # the secret, the metadata, the submission and the results from student code
     preload = threading.Thread(target=_preload, args=(assignment,), name="deepgrade-preload", daemon=True)
     from autograder.sandbox import Sandbox, SandboxConfig
 

@@ -350,6 +350,7 @@ for p in [{str(root / 'results' / 'results.json')!r}, {str(root / 'results' / 'e
     assert res["_rc"] == 0 and res["score"] == 0 and res["output"] != "all good", res["output"]
     assert [t["name"] for t in res["tests"]] == [f"{q}: {t}" for q, t in _test_names()]
     assert not (root / "results" / "extra.json").exists()  # the student could not write there at all
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700  # uid 65534 cannot enter /autograder, Landlock or not
 
 
 def test_an_installed_deepgrade_exports_a_zip_with_the_same_wheel(image, autograder_zip, tmp_path):

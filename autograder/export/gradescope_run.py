@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT_ENV = "DEEPGRADE_GS_ROOT"
 KEY_FILE = "deepgrade.key"  # as in autograder.export.gradescope (not imported: it pulls in the exporter)
 CONFIG_FILE = "deepgrade.json"
-MAX_METADATA_BYTES = 4 << 20  # previous_submissions can grow; Gradescope writes it, not the student
+MAX_METADATA_BYTES = 64 << 20  # previous_submissions holds every earlier results.json; Gradescope writes it
 MAX_ENTRIES = 2000  # files looked at in submission/ (an upload of a whole tree must not stall the grader)
 MAX_DEPTH = 3
 IGNORED_DIRS = ("__MACOSX", ".ipynb_checkpoints", "__pycache__")

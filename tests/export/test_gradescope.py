@@ -380,3 +380,23 @@ def test_an_installed_deepgrade_exports_a_zip_with_the_same_wheel(image, autogra
         if digest:
             assert digest == "sha256=" + base64.urlsafe_b64encode(
                 hashlib.sha256(repacked.read(name)).digest()).rstrip(b"=").decode(), name
+
+
+def test_results_visibility_is_configurable_and_checked():
+    """Are hidden tests' details after_published by default, another of Gradescope's values when asked, the
+    total visible, and an unknown value refused?"""
+    from autograder.grading.formats import to_gradescope
+
+    result = {"assignment": "rnn", "student": EMAIL, "score": 1.0, "max_score": 2.0, "duration_s": 0.4,
+              "questions": {"q": {"title": "Q", "score": 1.0, "max_score": 2.0}}, "warnings": [], "error": None,
+              "tests": [{"name": "t1", "question": "q", "score": 1.0, "max_score": 1.0, "status": "passed",
+                         "output": "ok"},
+                        {"name": "t2", "question": "q", "score": 0.0, "max_score": 1.0, "status": "error",
+                         "output": "boom"}]}
+    default = to_gradescope(result)
+    assert default["visibility"] == "visible" and default["stdout_visibility"] == "hidden"
+    assert [t["visibility"] for t in default["tests"]] == ["after_published"] * 2
+    assert [t["status"] for t in default["tests"]] == ["passed", "failed"] and default["execution_time"] == 1
+    assert {t["visibility"] for t in to_gradescope(result, test_visibility="hidden")["tests"]} == {"hidden"}
+    with pytest.raises(ValueError, match="after_published"):
+        to_gradescope(result, test_visibility="later")

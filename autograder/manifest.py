@@ -10,6 +10,16 @@ A manifest lives beside its template, in ``templates/<id>/manifest.toml``::
     [fixed]                      # parameters a variant binds and removes from the signature
     rnn_step_forward = ["activation"]
 
+    [variant]                    # the variant space: the values each parameter may take
+    activation = ["tanh", "relu"]
+    N = { from = 2, to = 8 }     # an inclusive grid: { from, to, step = 1, exclude = [] }
+
+    [variant_text.probes]        # texts built from the variant's values (str.format)
+    A = "{negator} {adjective}"
+
+    [variant_orders.option_order]   # orders drawn per student: a permutation of range(4) per name
+    concept_saddle = 4
+
     [[questions]]
     name = "rnn_step"
     title = "One step of the RNN"
@@ -19,7 +29,8 @@ A manifest lives beside its template, in ``templates/<id>/manifest.toml``::
 
 Templates print the points from here and the grader scores with them, so they are written once.
 A fixed parameter's value is the variant key of the same name (``variant(...)["activation"]``): the
-grader calls the student's function without it and the reference with it.
+grader calls the student's function without it and the reference with it. The variant tables are read
+here; ``autograder.variants`` draws a student's values from them.
 """
 
 from __future__ import annotations
@@ -71,6 +82,9 @@ class Manifest:
     fixed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reference: tuple[str, ...] = ()  # modules holding the functions students write, e.g. "reference.rnn"
     given: tuple[str, ...] = ()  # extra given code, "module:name" (helpers a notebook uses)
+    variant: dict[str, tuple] = field(default_factory=dict)  # parameter -> the values it may take
+    variant_text: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {name: format}
+    variant_orders: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> {name: n}
 
     @property
     def max_score(self) -> float:
@@ -146,5 +160,44 @@ def _parse(data: dict, path: Path, assignment_id: str) -> Manifest:
     for fn in fixed:
         if fn not in seen:
             raise ValueError(f"{path}: [fixed] names {fn!r}, which no question declares")
+    space = {name: _choices(spec, f"{path}: [variant].{name}") for name, spec in data.get("variant", {}).items()}
+    for fn, params in fixed.items():
+        for param in params:
+            if param not in space:
+                raise ValueError(f"{path}: [fixed] {fn} binds {param!r}, which [variant] does not declare")
+    orders = {key: dict(table) for key, table in data.get("variant_orders", {}).items()}
+    for key, table in orders.items():
+        for name, n in table.items():
+            if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+                raise ValueError(f"{path}: [variant_orders.{key}].{name} is {n!r}; expected an integer >= 2")
+    texts = {key: dict(table) for key, table in data.get("variant_text", {}).items()}
     return Manifest(assignment_id, data.get("title", assignment_id), tuple(questions), fixed,
-                    tuple(data.get("reference", ())), tuple(data.get("given", ())))
+                    tuple(data.get("reference", ())), tuple(data.get("given", ())), space, texts, orders)
+
+
+def _choices(spec, where: str) -> tuple:
+    """The values of one variant parameter: a list, or an inclusive grid ``{from, to, step, exclude}``.
+
+    A grid of integers is ``range(from, to + 1, step)``; one with a float has ``round((to - from) / step) + 1``
+    points ``from + i * step``, each rounded to 4 decimals (so 0.1 steps give 0.3, not 0.30000000000000004).
+    """
+    if isinstance(spec, list):
+        values = tuple(tuple(v) if isinstance(v, list) else v for v in spec)
+    elif isinstance(spec, dict):
+        unknown = set(spec) - {"from", "to", "step", "exclude"}
+        if unknown or not {"from", "to"} <= set(spec):
+            raise ValueError(f"{where}: a grid has keys from, to and optionally step, exclude; got {sorted(spec)}")
+        lo, hi, step = spec["from"], spec["to"], spec.get("step", 1)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi, step)) or step <= 0:
+            raise ValueError(f"{where}: from, to and step must be numbers, step > 0")
+        if all(isinstance(v, int) for v in (lo, hi, step)):
+            grid = range(lo, hi + 1, step)
+        else:
+            grid = (round(lo + i * step, 4) for i in range(round((hi - lo) / step) + 1))
+        exclude = spec.get("exclude", [])
+        values = tuple(v for v in grid if v not in exclude)
+    else:
+        raise ValueError(f"{where} is {spec!r}; expected a list of values or a grid {{from, to, step}}")
+    if not values:
+        raise ValueError(f"{where} has no values")
+    return values

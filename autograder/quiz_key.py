@@ -20,7 +20,6 @@ import tomllib
 from functools import cache
 
 from autograder.manifest import TEMPLATES_DIR, load_manifest
-from autograder.variants import CONCEPTS, N_OPTIONS
 
 ANSWER_ATOL = 5e-4
 LETTERS = "ABCD"
@@ -33,16 +32,23 @@ def blank_form(name: str) -> str:
     return {"probes_same_as_a": "letters:BCD"}.get(name, "number")
 
 
+def concepts() -> dict[str, int]:
+    """The concept questions in notebook order, each with its number of options (the manifest's
+    ``[variant_orders.option_order]``)."""
+    return load_manifest("quiz").variant_orders["option_order"]
+
+
 @cache
 def concept_bank() -> dict[str, dict]:
     """The concept questions: prompt, options (bank order) and the index of the correct one."""
     with open(TEMPLATES_DIR / "quiz" / "concepts.toml", "rb") as fh:
         bank = tomllib.load(fh)
-    if tuple(bank) != CONCEPTS:
-        raise ValueError(f"concepts.toml has questions {list(bank)}; expected {list(CONCEPTS)}")
+    if list(bank) != list(concepts()):
+        raise ValueError(f"concepts.toml has questions {list(bank)}; expected {list(concepts())}")
     for name, q in bank.items():
-        if len(q["options"]) != N_OPTIONS or not 0 <= q["correct"] < N_OPTIONS:
-            raise ValueError(f"concepts.toml [{name}] needs {N_OPTIONS} options and a correct index in range")
+        n = concepts()[name]
+        if len(q["options"]) != n or not 0 <= q["correct"] < n:
+            raise ValueError(f"concepts.toml [{name}] needs {n} options and a correct index in range")
     return bank
 
 
@@ -56,7 +62,7 @@ def _quiz(variant: dict) -> dict[str, object]:
     from reference.scalar_net import scalar_quiz_answers
 
     key: dict[str, object] = dict(scalar_quiz_answers(*(variant[k] for k in ("x", "y", "w", "beta", "rho"))))
-    for c in CONCEPTS:
+    for c in concepts():
         key[c] = concept_letter(variant, c)
     return key
 

@@ -76,3 +76,22 @@ def test_bad_manifest_is_reported(tmp_path):
     nopoints = {"id": "rnn", "questions": [{"name": "a", "title": "A", "functions": ["f"]}]}
     with pytest.raises(ValueError, match="m.toml: questions\\[0\\] has no 'points'"):
         _parse(nopoints, tmp_path / "m.toml", "rnn")
+
+
+def test_variant_grids_spell_ranges_and_rounded_float_steps():
+    """Does a grid give an inclusive integer range, rounded float points, and leave out excluded values?"""
+    from autograder.manifest import _choices
+
+    assert _choices({"from": 25, "to": 60, "step": 5}, "w") == (25, 30, 35, 40, 45, 50, 55, 60)
+    assert _choices({"from": -0.2, "to": 0.2, "step": 0.1, "exclude": [0.0]}, "w") == (-0.2, -0.1, 0.1, 0.2)
+    assert _choices(["a", ["b", "c"]], "w") == ("a", ("b", "c"))
+
+
+@pytest.mark.parametrize("spec", [{"from": 1}, {"from": 1, "to": 2, "step": 0}, {"from": 1, "to": 2, "by": 1},
+                                  [], "tanh", {"from": 3, "to": 1}])
+def test_bad_variant_parameter_is_refused(spec):
+    """Is a variant parameter that is not a non-empty list or a well-formed grid refused, naming it?"""
+    from autograder.manifest import _choices
+
+    with pytest.raises(ValueError, match=r"\[variant\]\.g"):
+        _choices(spec, "manifest.toml: [variant].g")

@@ -8,10 +8,9 @@ from collections import Counter
 
 import pytest
 
-from autograder.manifest import ASSIGNMENT_IDS
+from autograder.manifest import ASSIGNMENT_IDS, load_manifest
 from autograder.variants import (
     DEMO_SECRET,
-    SPACES,
     hidden_seed,
     load_secret,
     public_seed,
@@ -31,7 +30,7 @@ def test_deterministic_and_json(assignment):
     assert a == variant(assignment, "s001", SECRET)
     assert json.loads(json.dumps(a)) == a
     assert a["assignment"] == assignment and a["student"] == "s001"
-    assert set(SPACES[assignment]) <= set(a)
+    assert set(load_manifest(assignment).variant) <= set(a)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)

@@ -43,6 +43,8 @@ class Submission:
     cells: list[Cell]
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # the loader child that read this notebook and ran nothing else: the first process of its first start
+    spare: object = field(default=None, repr=False, compare=False)
 
 
 def _read_regular(path: Path, max_bytes: int) -> bytes:
@@ -100,13 +102,15 @@ def _load_notebook(path: Path, text: str, sandbox) -> Submission:
     """Parse the notebook in a sandboxed loader process (``notebook.py``): never in the grader."""
     from .process import parse_notebook
 
-    if sandbox is None:
-        sandbox = _parser_sandbox()
-    parsed = parse_notebook(sandbox, text)
+    keep = sandbox is not None  # the caller will run it there: its loader child can be its first process
+    parsed, spare = parse_notebook(sandbox or _parser_sandbox(), text, keep=True)
     if isinstance(parsed, str):
         raise SubmissionError(f"{path}: {parsed}")
+    if not keep and spare is not None:
+        spare.close(spare.owner)
+        spare = None
     cells = [Cell(index, source) for index, source in parsed["cells"]]
-    return Submission(path, cells, parsed["metadata"], parsed["notes"])
+    return Submission(path, cells, parsed["metadata"], parsed["notes"], spare=spare)
 
 
 _parser = None

@@ -228,33 +228,49 @@ def _plain_only(value, recurse):
     raise channel.ChannelError(f"cannot send a {type(value).__name__}")
 
 
-def parse_notebook(sandbox, text: str) -> dict | str:
+def parse_notebook(sandbox, text: str, keep: bool = False):
     """Cells of the notebook ``text``, read by a loader process forked in ``sandbox`` under the student's
     limits (see notebook.py): ``{"cells": [(index, source)], "notes", "metadata"}``, or a str saying in
-    plain words why the notebook could not be read."""
+    plain words why the notebook could not be read.
+
+    With ``keep`` it returns ``(parsed, conn)``: the loader is a fresh notebook child (module ``__main__``)
+    that has run no student code, and the submission's first process can be that very child
+    (``Submission.spare``), which saves a fork and a kill per notebook. ``conn`` is None after a failure.
+    """
     c = sandbox.config
     output = Output(c.output_tail)
-    conn, _ = open_child(sandbox, "__loader__", c.start_timeout, output)
+    conn, _ = open_child(sandbox, "__main__", c.start_timeout, output)
+    kept = False
     try:
         blobs: list = []
         data = np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8)
         header = {"op": "parse", "args": channel.encode((data,), blobs, _plain_only)}
         reply, rblobs = conn.exchange(header, blobs, LOAD_TIMEOUT, output, c.output_limit, MAX_NOTEBOOK_REPLY)
         if not reply.get("ok"):
-            return str(reply.get("error"))[:MAX_MESSAGE]
-        return _check_parsed(channel.decode(reply.get("value"), rblobs))
+            parsed = str(reply.get("error"))[:MAX_MESSAGE]
+        else:
+            parsed = _check_parsed(channel.decode(reply.get("value"), rblobs))
+            kept = keep and isinstance(parsed, dict)
     except StudentError as exc:
         if exc.kind == "timeout":
-            return (f"reading this notebook took longer than {LOAD_TIMEOUT:g} s (very many magics or !shell "
-                    "lines, or a huge cell?), so it was stopped")
-        if exc.kind == "crash":
+            parsed = (f"reading this notebook took longer than {LOAD_TIMEOUT:g} s (very many magics or !shell "
+                      "lines, or a huge cell?), so it was stopped")
+        elif exc.kind == "crash":
             conn.close(sandbox)
-            return f"reading this notebook failed: the process reading it {describe_status(conn.status)}"
-        return f"reading this notebook failed ({exc.message})"
+            parsed = f"reading this notebook failed: the process reading it {describe_status(conn.status)}"
+        else:
+            parsed = f"reading this notebook failed ({exc.message})"
     except UNREADABLE as exc:
-        return f"reading this notebook gave a reply the grader cannot read ({_reason(exc)})"
+        parsed = f"reading this notebook gave a reply the grader cannot read ({_reason(exc)})"
     finally:
-        conn.close(sandbox)
+        if not kept:
+            conn.close(sandbox)
+    if not keep:
+        return parsed
+    if kept:
+        conn.owner = sandbox
+        return parsed, conn
+    return parsed, None
 
 
 class StudentProcess:
@@ -326,7 +342,7 @@ class StudentProcess:
                     self._results.setdefault(cell.index, {"index": cell.index, "ok": False, "error": (
                         f"not run: the submission's process died {c.max_restarts} times")})
                 return
-            self._conn, _ = open_child(self._sb, self._module, c.start_timeout, self._output)
+            self._conn = self._take_spare() or open_child(self._sb, self._module, c.start_timeout, self._output)[0]
             self._generation += 1
             for cell in self.submission.cells:
                 if cell.index in self._fatal or cell.index in self._skipped:
@@ -350,6 +366,20 @@ class StudentProcess:
                 self._results.setdefault(cell.index, {"index": cell.index, "ok": error is None, "error": error})
             else:
                 return
+
+    def _take_spare(self):
+        """The loader child that read this notebook, once (see ``parse_notebook``), if it is this sandbox's."""
+        spare = getattr(self.submission, "spare", None)
+        if spare is None or getattr(spare, "owner", None) is not self._sb or self._module != "__main__":
+            return None
+        self.submission.spare = None
+        if getattr(spare, "taken", False):  # a copy of the Submission (dataclasses.replace) took it already
+            return None
+        spare.taken = True
+        if spare.gone():
+            spare.close(self._sb)
+            return None
+        return spare
 
     def _exchange(self, header, blobs, timeout):
         c = self._sb.config

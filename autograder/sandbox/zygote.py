@@ -215,4 +215,7 @@ def main(settings: dict):
 
     notebook.warm_up()
 
-    Zygote(settings, control).serve(versions)
+    Zygote(settings, control).serve(versions)  # returns once the grader hung up and the children are killed
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # no interpreter shutdown (numpy, torch, nbformat): the grader waits for this exit

@@ -10,6 +10,14 @@ comparisons), ``feedback`` (messages without hidden values), ``score`` (points f
 ``formats`` (Gradescope and PrairieLearn results files).
 """
 
-from autograder.grading.engine import grade_submission
-
 __all__ = ["grade_submission"]
+
+
+def __getattr__(name):
+    """``grade_submission`` on first use: the engine imports pytest (~0.1 s), which ``formats`` or ``text``
+    alone do not need (a one-shot grader on Gradescope starts its sandbox meanwhile)."""
+    if name == "grade_submission":
+        from autograder.grading.engine import grade_submission
+
+        return grade_submission
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

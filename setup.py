@@ -3,7 +3,7 @@
 ``templates/`` (one folder per assignment: manifest and jinja2 source) sits beside the packages in the
 checkout, where instructors edit it. A wheel must carry it, so it is mapped to the package
 ``autograder._templates`` at build time (``package_dir``) and its files are listed as package data in
-pyproject.toml. ``autograder.manifest.TEMPLATES_DIR`` finds the packaged copy first, then the checkout's.
+pyproject.toml. ``autograder.folders.TEMPLATES_DIR`` finds the packaged copy first, then the checkout's.
 Everything else about the build is declared in pyproject.toml.
 """
 

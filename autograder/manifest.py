@@ -40,25 +40,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import autograder
+from autograder.folders import assignment_dir
 
 ASSIGNMENT_IDS = ("bow", "rnn", "lstm", "ar", "sgd", "dropout", "quiz")
-
-
-def _templates_dir() -> Path:
-    """Where the assignment folders are: inside the installed package (a wheel carries ``templates/`` as
-    ``autograder/_templates``, see setup.py), else the checkout's ``templates/`` (editable installs)."""
-    package = Path(autograder.__file__).resolve().parent
-    for candidate in (package / "_templates", package.parent / "templates"):
-        if (candidate / "_base.py.j2").is_file():
-            return candidate
-    raise RuntimeError(
-        f"deepgrade's assignment templates are missing: neither {package / '_templates'} (an installed wheel) "
-        f"nor {package.parent / 'templates'} (a checkout) holds _base.py.j2; reinstall deepgrade"
-    )
-
-
-TEMPLATES_DIR = _templates_dir()
 
 
 @dataclass(frozen=True)
@@ -122,7 +106,7 @@ def check_assignment_id(assignment_id: str) -> str:
 def load_manifest(assignment_id: str) -> Manifest:
     """Read and check ``templates/<assignment_id>/manifest.toml``."""
     check_assignment_id(assignment_id)
-    path = TEMPLATES_DIR / assignment_id / "manifest.toml"
+    path = assignment_dir(assignment_id) / "manifest.toml"
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     return _parse(data, path, assignment_id)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 
-from autograder.manifest import TEMPLATES_DIR, load_manifest
+from autograder.folders import TEMPLATES_DIR
+from autograder.manifest import load_manifest
 
 ANSWER_ATOL = 5e-4
 LETTERS = "ABCD"

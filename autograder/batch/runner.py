@@ -75,7 +75,7 @@ def grader_version() -> str:
     h = hashlib.sha256()
     # what decides a grade: the engine, the sandbox, the hidden suites, the reference, the given helpers
     # the grader installs (generate) and the manifests' points and variant spaces (templates)
-    from autograder.manifest import TEMPLATES_DIR
+    from autograder.folders import TEMPLATES_DIR
 
     for sub in ("autograder/grading", "autograder/sandbox", "autograder/suites", "autograder/generate",
                 "autograder/variants.py", "autograder/manifest.py", "reference", TEMPLATES_DIR):

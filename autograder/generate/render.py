@@ -16,11 +16,12 @@ from functools import cache
 
 import jinja2
 
+from autograder.folders import TEMPLATES_DIR
 from autograder.generate.blanks import BEGIN, END, function_parameters, literal, render_function
 from autograder.generate.given import _module_of, given_cell
 from autograder.generate.solutions import BEGIN_STUDENT, END_STUDENT
 from autograder.generate.sources import lookup
-from autograder.manifest import TEMPLATES_DIR, Manifest
+from autograder.manifest import Manifest
 
 SKIP = '# %% tags=["skip-grading"]'
 ANSWER_FORMS = {"probes_same_as_a": 'a list of letters, e.g. ["B"] (or [] for none)'}

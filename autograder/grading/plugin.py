@@ -1,7 +1,7 @@
 """The pytest plugin that connects a hidden suite to one submission.
 
 The grader passes a :class:`GradingPlugin` object to pytest (``plugins=[...]``); the hidden suites
-under ``autograder/suites/`` have no conftest.py. The plugin provides the fixtures
+(``suite.py`` in each assignment folder) have no conftest.py. The plugin provides the fixtures
 
 - ``student``: the :class:`~autograder.sandbox.StudentProcess` running the submission;
 - ``variant``: the student's variant (a fresh copy of the dict for every test);

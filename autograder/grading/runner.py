@@ -1,13 +1,13 @@
 """Run one hidden suite in-process with pytest, isolated from any other pytest configuration.
 
-``run_suite(assignment_id, context)`` runs ``autograder/suites/test_<id>.py`` with the
-:class:`~autograder.grading.plugin.GradingPlugin` and nothing else:
+``run_suite(assignment_id, context)`` runs the hidden suite of an assignment, ``suite.py`` in its folder
+(``templates/<id>/suite.py``), with the :class:`~autograder.grading.plugin.GradingPlugin` and nothing else:
 
 - plugin autoloading is off (``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``), and ``PYTEST_ADDOPTS`` /
   ``PYTEST_PLUGINS`` are cleared, so no installed or injected plugin runs;
 - the configuration file is ``os.devnull``, the root directory a private empty temporary folder,
-  and ``--confcutdir`` the suites' own folder (which has no conftest.py): no conftest.py from the
-  working directory -- a student's folder, say -- or any parent can load;
+  and ``--confcutdir`` the assignment's own folder: no conftest.py from the working directory -- a
+  student's folder, say -- or any parent of the assignment folder can load;
 - pytest's optional plugins are blocked (terminal, capture, cache, logging, warnings, ...);
 - assertion rewriting is off (``--assert=plain``) so that a bare ``assert`` in a suite can never
   print hidden values into feedback.
@@ -34,11 +34,12 @@ from pathlib import Path
 
 import pytest
 
+from autograder.folders import assignment_dir
 from autograder.grading.plugin import GradingContext, GradingPlugin
 from autograder.grading.score import TestOutcome
 from autograder.manifest import check_assignment_id, load_manifest
 
-SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
+SUITE_FILE = "suite.py"  # an assignment folder's hidden suite
 
 BLOCKED_PLUGINS = (
     "terminal", "debugging", "unittest", "capture", "legacypath", "tmpdir", "monkeypatch", "recwarn",
@@ -58,8 +59,8 @@ class SuiteError(RuntimeError):
 
 
 def suite_path(assignment_id: str) -> Path:
-    """``autograder/suites/test_<assignment_id>.py``."""
-    return SUITES_DIR / f"test_{check_assignment_id(assignment_id)}.py"
+    """``<assignment folder>/suite.py`` (it may be missing: :func:`_path` says so)."""
+    return assignment_dir(check_assignment_id(assignment_id)) / SUITE_FILE
 
 
 def _rootdir() -> str:
@@ -89,7 +90,7 @@ def _pytest_environment():
 def pytest_args(path: Path, *extra: str) -> list[str]:
     """The command line of one isolated run of the suite at ``path``."""
     args = [
-        str(path), "--rootdir", _rootdir(), "-c", os.devnull, "--confcutdir", str(SUITES_DIR),
+        str(path), "--rootdir", _rootdir(), "-c", os.devnull, "--confcutdir", str(path.parent),
         "--assert=plain", "--import-mode=importlib", "-o", "addopts=", "-o", "python_files=test_*.py",
         "-o", "python_functions=test_*", "-o", "python_classes=Test*",
     ]

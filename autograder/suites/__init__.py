@@ -1,4 +1,5 @@
-"""The hidden pytest suites, one per assignment id: ``test_<id>.py`` (run by ``autograder.grading``).
+"""The hidden suites' helper library (``_support.py``); the suites themselves live in the assignment
+folders, ``templates/<id>/suite.py`` (run by ``autograder.grading.runner``).
 
 They run in the trusted grader, never in a student's process, and are never copied into a bundle.
 Conventions (see ``_support.py``):
@@ -6,7 +7,7 @@ Conventions (see ``_support.py``):
 - every test carries ``@pytest.mark.question(name)`` naming a manifest question; a question's points
   are shared among its tests (``weight=`` to change the share), so a failing test costs only its share;
 - fixtures come from ``autograder.grading.plugin`` (``student``, ``variant``, ``hidden_rng``,
-  ``manifest``, ``grading``); there is deliberately no conftest.py here;
+  ``manifest``, ``grading``); there is deliberately no conftest.py in an assignment folder;
 - inputs are drawn from ``hidden_rng`` (seeded by the hidden seed, which students never see);
 - students' functions are called through ``_support.call`` and checked with ``Returned.check`` /
   ``check_answer``: messages give shapes and at most one number per failing output (an order of

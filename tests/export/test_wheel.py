@@ -77,13 +77,15 @@ def _grade(deepgrade: list, notebook: Path, cwd: Path) -> dict:
 
 
 def test_wheel_carries_the_templates(wheel):
-    """Does the wheel hold every assignment's manifest and template, and no top-level templates/ folder?"""
+    """Does the wheel hold every assignment's manifest, template and hidden suite, and no top-level templates/
+    folder?"""
     from autograder.manifest import ASSIGNMENT_IDS
 
     names = set(zipfile.ZipFile(wheel).namelist())
     for a in ASSIGNMENT_IDS:
         assert f"autograder/_templates/{a}/manifest.toml" in names
         assert f"autograder/_templates/{a}/{a}.py.j2" in names
+        assert f"autograder/_templates/{a}/suite.py" in names
     assert "autograder/_templates/_base.py.j2" in names
     assert not any(n.startswith("templates/") for n in names)
 
@@ -91,7 +93,7 @@ def test_wheel_carries_the_templates(wheel):
 def test_installed_wheel_generates_grades_and_exports(venv, tmp_path):
     """From outside the checkout: generate a student's bundle and solution, grade both, export a question."""
     bin_ = venv / "bin"
-    where = _run([bin_ / "python", "-c", "import autograder, autograder.manifest as m; "
+    where = _run([bin_ / "python", "-c", "import autograder, autograder.folders as m; "
                   "print(autograder.__file__); print(m.TEMPLATES_DIR)"], cwd=tmp_path, env=_env()).stdout.split()
     assert all(Path(p).is_relative_to(venv) for p in where), where  # nothing from the checkout
     dg = bin_ / "deepgrade"
@@ -110,3 +112,45 @@ def test_installed_wheel_generates_grades_and_exports(venv, tmp_path):
     _run([dg, "export", "rnn", "--format", "prairielearn", "--out", tmp_path / "pl", "--demo", "--variants", "2"],
          cwd=tmp_path, env=_env())
     assert (tmp_path / "pl" / "clientFilesQuestion" / "deepgrade-rnn-v1.zip").is_file()
+
+
+PROBE = """\
+try:
+    with open({path!r}) as _fh:
+        _SAW_SUITE = bool(_fh.read(1))
+except OSError:
+    _SAW_SUITE = False
+"""
+WRAPPER = """
+
+def rnn_step_forward(*args, **kwargs):
+    if _SAW_SUITE:
+        raise RuntimeError("read the hidden suite")
+    return _own_step_forward(*args, **kwargs)
+"""
+
+
+def test_packaged_hidden_suite_is_unreadable_to_student_code(venv, tmp_path):
+    """The hidden suites ship inside the wheel (autograder/_templates/<id>/suite.py): can a submission graded
+    by the installed deepgrade read one? (Its step function fails when it could, costing points.)"""
+    dg = venv / "bin" / "deepgrade"
+    suite = Path(_run([venv / "bin" / "python", "-c", "from autograder.grading.runner import suite_path; "
+                       "print(suite_path('rnn'))"], cwd=tmp_path, env=_env()).stdout.strip())
+    assert suite.is_file() and suite.is_relative_to(venv), suite
+    _run([dg, "generate", "rnn", "--student", "alice", "--solutions", tmp_path / "sol", "--out", tmp_path / "alice",
+          "--demo"], cwd=tmp_path, env=_env())
+    control = Path(os.__file__).resolve()  # the standard library: readable in the sandbox, so the probe fires
+    results = {}
+    for name, path in (("suite", suite), ("control", control)):
+        notebook = json.loads((tmp_path / "sol" / "rnn.ipynb").read_text())
+        cell = next(c for c in notebook["cells"] if "def rnn_step_forward(" in "".join(c["source"]))
+        cell["source"] = (PROBE.format(path=str(path)) + "".join(cell["source"]).replace(
+            "def rnn_step_forward(", "def _own_step_forward(", 1) + WRAPPER)
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "rnn.ipynb").write_text(json.dumps(notebook))
+        results[name] = _grade([dg], tmp_path / name / "rnn.ipynb", tmp_path)
+        assert results[name]["error"] is None, results[name]["error"]
+    assert results["control"]["score"] < 11  # the probe costs points when it can read its file
+    if any("hidden suites" in w for w in results["suite"]["warnings"]):
+        pytest.skip("this machine's sandbox cannot hide files: " + "; ".join(results["suite"]["warnings"]))
+    assert results["suite"]["score"] == 11, [t for t in results["suite"]["tests"] if t["status"] != "passed"][:2]

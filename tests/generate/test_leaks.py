@@ -10,10 +10,12 @@ import textwrap
 
 import pytest
 
+from autograder.folders import TEMPLATES_DIR
 from autograder.generate.given import given_source
 from autograder.generate.render import _module_of
 from autograder.generate.sources import lookup
-from autograder.manifest import ASSIGNMENT_IDS, TEMPLATES_DIR, load_manifest
+from autograder.grading.runner import suite_path
+from autograder.manifest import ASSIGNMENT_IDS, load_manifest
 from autograder.quiz_key import quiz_key
 from autograder.variants import DEMO_SECRET, hidden_seed, variant
 
@@ -127,3 +129,16 @@ def test_check_material_is_standalone(bundles):
     import reference.gradcheck
 
     assert bundles["rnn"].files["deepgrade_gradcheck.py"].decode() == inspect.getsource(reference.gradcheck)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_no_hidden_suite(assignment, bundles):
+    """The hidden suite sits in the assignment's folder beside the templates: does none of its test
+    definitions reach the student's or the solution's files, and no file named like it?"""
+    suite = suite_path(assignment)
+    definitions = re.findall(r"^def (test_\w+)\(", suite.read_text(), flags=re.M)
+    assert definitions, suite
+    for files in (bundles[assignment].files, bundles[assignment].solution_files):
+        assert suite.name not in {name.rsplit("/", 1)[-1] for name in files}
+        text = "\n".join(data.decode("utf-8", "replace") for data in files.values())
+        assert not [d for d in definitions if f"def {d}(" in text]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import grade_submission
-from autograder.grading.runner import SUITES_DIR
+from autograder.grading.runner import suite_path
 from autograder.manifest import ASSIGNMENT_IDS, load_manifest
 from autograder.sandbox import Sandbox, SandboxConfig
 from autograder.variants import DEMO_SECRET, variant
@@ -128,9 +128,9 @@ def test_own_sandbox_and_timeout(tmp_path):
 
 @pytest.mark.parametrize("aid", ASSIGNMENT_IDS)
 def test_every_question_has_hidden_tests_and_no_conftest_exists(aid):
-    """Does each suite cover every question of its manifest, with no conftest.py next to the suites?"""
-    text = (SUITES_DIR / f"test_{aid}.py").read_text()
+    """Does each suite cover every question of its manifest, with no conftest.py next to the suite?"""
+    text = suite_path(aid).read_text()
     marked = set(re.findall(r'question\("(\w+)"', text)) | ({q.name for q in load_manifest(aid).questions}
                                                             if "question(q.name" in text else set())
     assert {q.name for q in load_manifest(aid).questions} <= marked
-    assert not (SUITES_DIR / "conftest.py").exists()
+    assert not (suite_path(aid).parent / "conftest.py").exists()

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 import autograder
 from autograder.cli import main
+from autograder.grading.runner import suite_path
 from autograder.sandbox import Sandbox, SandboxConfig, StudentError, load_submission
 
 REPO = Path(autograder.__file__).resolve().parents[1]
@@ -104,7 +105,8 @@ def test_host_folders_and_system_files_are_absent(sandbox, look):
         allowed = on_the_way(bound, folder) | ({"dev", "proc", "tmp"} if folder == "/" else set())
         assert set(seen) <= allowed, (folder, seen)
     for path in ("/etc/passwd", "/etc/shadow", "/etc/hostname", os.path.expanduser("~/.bashrc"),
-                 str(REPO / "pyproject.toml"), str(REPO / "autograder" / "suites")):
+                 str(REPO / "pyproject.toml"), str(REPO / "autograder" / "suites"), str(suite_path("rnn")),
+                 str(REPO / "templates")):
         if os.path.exists(path):
             assert look.call("read", path) in ("FileNotFoundError", "IsADirectoryError"), path
     for exe in ("/bin/sh", "/usr/bin/env", "/usr/bin/python3"):

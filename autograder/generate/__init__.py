@@ -4,7 +4,7 @@
   (``blanks`` turns a reference function into a marked blank; ``sources`` copies given helpers)
 - ``cells``: percent text <-> cells; ``solutions``: the student and solution versions of the cells
 - ``notebook``: cells -> a validated nbformat v4 notebook
-- ``public`` (+ ``public_nets``, ``public_data``): the public self-check inputs and expected values
+- ``public``: the public self-check forms and helpers; each assignment folder's ``public.py`` builds its checks
 - ``bundle``: the steps in order, for one student; ``roster``: a class list; ``defaults``: the demo
   variant kept in ``assignments/`` and ``solutions/``
 - ``toy_corpus``, ``nyse_variant``: helpers copied into the bow and ar notebooks as given code

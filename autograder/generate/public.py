@@ -8,14 +8,16 @@ nothing with the hidden tests, whose inputs come from ``hidden_seed`` and the co
 Check forms (see deepgrade_check.KINDS): ``value`` (call, compare outputs), ``gradcheck`` (the
 student's backward against centred differences of the student's forward), ``dropout`` and
 ``partition`` (properties, since any valid random mask or shuffle is right) and ``answers``
-(format only).
+(format only). Each assignment folder's ``public.py`` builds its checks with the helpers here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from autograder.manifest import Manifest
+from autograder.folders import assignment_module
+from autograder.manifest import Manifest, load_manifest
+from autograder.quiz_key import blank_form
 from autograder.variants import public_seed
 
 
@@ -64,12 +66,56 @@ def answers_check(title: str, blanks: dict[str, str]) -> dict:
     return {"kind": "answers", "title": title, "blanks": blanks}
 
 
-def build_public(manifest: Manifest, variant: dict) -> dict:
-    """The ``<id>_public.json`` content of one student's bundle."""
-    from autograder.generate import public_data, public_nets
+def _grads(names) -> list[tuple[int, str, int]]:
+    return [(i, n, i) for i, n in enumerate(names)]
 
-    builders = {**public_nets.BUILDERS, **public_data.BUILDERS}
-    checks = builders[manifest.id](variant)
+
+def pair_checks(fn_fwd: str, fn_bwd: str, args: dict, outs: list[str], n_out: int, douts: list, ref_fwd, ref_bwd,
+          grads: list[str], ref_kwargs: dict, hints: tuple[str, str], sizes: str) -> dict:
+    """Value checks of a forward/backward pair, and a gradient check of the backward.
+
+    ``args`` are the forward's inputs by name, ``outs`` its outputs' names (``n_out`` values, the last the
+    cache), ``douts`` the upstream gradients, ``grads`` the backward's outputs' names (``dW`` for ``W``),
+    ``ref_kwargs`` what the reference takes beyond the student (a variant's fixed parameters)."""
+    names, values = list(args), list(args.values())
+    ref_out = ref_fwd(*values, **ref_kwargs)
+    ref_grads = ref_bwd(*douts, ref_out[-1])
+    if not isinstance(ref_grads, tuple):
+        ref_grads = (ref_grads,)
+    fwd_call = call(fn_fwd, *values)
+    forward = [value_check(f"{fn_fwd}: {', '.join(outs)} on public inputs ({sizes})", fwd_call,
+                           [out(n, ref_out[i], index=i) for i, n in enumerate(outs)], hints[0], n_out=n_out)]
+    single = len(grads) == 1
+    bwd_call = call(fn_bwd, *douts, {"from_setup": n_out - 1})
+    backward = [
+        value_check(f"{fn_bwd}: {', '.join(grads)} on public inputs (cache from your {fn_fwd})", bwd_call,
+                    [out(n, ref_grads[i], index=None if single else i) for i, n in enumerate(grads)],
+                    hints[1], setup=fwd_call, n_out=None if single else len(grads)),
+        grad_check(f"{fn_bwd}: agrees with numerical gradients of your {fn_fwd}", fwd_call, names,
+                   list(range(len(outs))), n_out, n_out - 1, fn_bwd, douts,
+                   [(None if single else i, n, names.index(w)) for i, (n, w) in enumerate(zip(grads, _wrt(grads)))],
+                   hints[1], n_grads=None if single else len(grads)),
+    ]
+    return {fn_fwd: forward, fn_bwd: backward}
+
+
+def _wrt(grads: list[str]) -> list[str]:
+    """The forward argument each gradient is for: dW -> W, dh_prev -> h_prev, dbeta0 -> beta0."""
+    return [g[1:] for g in grads]
+
+
+def answer_checks(assignment_id: str) -> dict:
+    """Format checks (never correctness) of every question with blanks."""
+    return {q.name: [answers_check(f"{q.name}: {', '.join(q.blanks)} {'is' if len(q.blanks) == 1 else 'are'} "
+                                   "answered in the right format",
+                                   {b: blank_form(b) for b in q.blanks})]
+            for q in load_manifest(assignment_id).questions if q.blanks}
+
+
+def build_public(manifest: Manifest, variant: dict) -> dict:
+    """The ``<id>_public.json`` content of one student's bundle: ``checks(variant)`` of the assignment
+    folder's ``public.py``, one list of checks per function and per question with blanks."""
+    checks = assignment_module(manifest.id, "public").checks(variant)
     questions = {}
     for q in manifest.questions:
         keys = [f for f in q.functions if f in checks]

@@ -1,7 +1,7 @@
 """The ar assignment's model on ISLP's NYSE data: a variant's lags, series and weekday dummies.
 
 Copied into ``ar_given.py`` (it reads the bundle's nyse.csv through ``nyse_file.load_nyse``) (students pass their own ``ar_design_matrix``), and used by
-``autograder.quiz_key`` with the reference's, so the notebook and the answer key build one model.
+the ar folder's answer key with the reference's, so the notebook and the answer key build one model.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder.answer_key import blank_form
 from autograder.folders import assignment_module
 from autograder.manifest import Manifest, load_manifest
-from autograder.quiz_key import blank_form
 from autograder.variants import public_seed
 
 
@@ -108,7 +108,7 @@ def answer_checks(assignment_id: str) -> dict:
     """Format checks (never correctness) of every question with blanks."""
     return {q.name: [answers_check(f"{q.name}: {', '.join(q.blanks)} {'is' if len(q.blanks) == 1 else 'are'} "
                                    "answered in the right format",
-                                   {b: blank_form(b) for b in q.blanks})]
+                                   {b: blank_form(assignment_id, b) for b in q.blanks})]
             for q in load_manifest(assignment_id).questions if q.blanks}
 
 

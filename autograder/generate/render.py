@@ -16,7 +16,7 @@ from functools import cache
 
 import jinja2
 
-from autograder.folders import TEMPLATES_DIR
+from autograder.folders import TEMPLATES_DIR, assignment_module
 from autograder.generate.blanks import BEGIN, END, function_parameters, literal, render_function
 from autograder.generate.given import _module_of, given_cell
 from autograder.generate.solutions import BEGIN_STUDENT, END_STUDENT
@@ -55,9 +55,9 @@ class Context:
 
     def key(self) -> dict:
         if self._key is None:
-            from autograder.quiz_key import quiz_key
+            from autograder.answer_key import answer_key
 
-            self._key = quiz_key(self.variant)
+            self._key = answer_key(self.variant)
         return self._key
 
     def given_cell(self) -> str:
@@ -101,9 +101,8 @@ class Context:
                           BEGIN, *solution, END]) + "\n"
 
     def concept(self, name: str) -> str:
-        from autograder.quiz_key import LETTERS, concept_bank
-
-        item = concept_bank()[name]
+        folder_key = assignment_module(self.manifest.id, "key")  # the folder's concept bank and letters
+        LETTERS, item = folder_key.LETTERS, folder_key.concept_bank()[name]
         order = self.variant["option_order"][name]
         lines = [item["prompt"], ""] + [f"- **{LETTERS[i]}.** {item['options'][j]}" for i, j in enumerate(order)]
         lines += ["", f"Answer: `{name}`"]

@@ -112,10 +112,10 @@ def test_r_squared_edge_cases(student, hidden_rng):
 @pytest.mark.question("nyse_r2")
 def test_nyse_test_r2(student, variant):
     """test_r2: the test R^2 of your variant's AR model on NYSE"""
-    from autograder.quiz_key import ANSWER_ATOL, quiz_key
+    from autograder.answer_key import ANSWER_ATOL, answer_key
 
     check_answer(
-        "test_r2", get_blank(student, "test_r2"), quiz_key(variant)["test_r2"],
+        "test_r2", get_blank(student, "test_r2"), answer_key(variant)["test_r2"],
         f"fit OLS on the training days (before 1980) of your variant's model (L = {variant['L']}, features "
         f"{', '.join(variant['features'])}, day_of_week = {variant['day_of_week']}) and report R^2 on the test days"
         + ("; keep the notebook's cell that drops Friday's dummy (a full-rank design: every least-squares solver "

@@ -142,9 +142,9 @@ def test_encode_empty_and_unknown(student, hidden_rng):
 @pytest.mark.question("word_order")
 def test_word_order_answer(student, manifest, variant):
     """your answer about your probe sentences"""
-    from autograder.quiz_key import quiz_key
+    from autograder.answer_key import answer_key
 
-    key = quiz_key(variant)
+    key = answer_key(variant)
     for blank in manifest.questions[[q.name for q in manifest.questions].index("word_order")].blanks:
         check_answer(blank, get_blank(student, blank), key[blank],
                      "encode the probe sentences with bow_encode and compare their rows")

@@ -1,7 +1,7 @@
 """Hidden tests of the ``quiz``: each blank against the key of the student's own variant.
 
 One test per blank, marked with the manifest question that declares it. Numbers pass within
-``autograder.quiz_key.ANSWER_ATOL`` (the notebook asks for 4 decimals); concept answers are one
+``autograder.answer_key.ANSWER_ATOL`` (the notebook asks for 4 decimals); concept answers are one
 option letter, for the options in the order the student's notebook shows them ("b", "B" and
 "(B)" all count as B).
 
@@ -38,9 +38,9 @@ BLANKS = [pytest.param(b, marks=pytest.mark.question(q.name, title=f"your answer
 @pytest.mark.parametrize("blank", BLANKS)
 def test_blank(student, variant, blank):
     """One blank, for the variant's numbers and option order."""
-    from autograder.quiz_key import ANSWER_ATOL, quiz_key
+    from autograder.answer_key import ANSWER_ATOL, answer_key
 
-    key = quiz_key(variant)
+    key = answer_key(variant)
     expected = key[blank]
     tol = Tolerance(1e-6, ANSWER_ATOL)
     check_answer(blank, get_blank(student, blank), expected, HINTS.get(blank, ""), tol=tol)

@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from autograder.answer_key import answer_key
 from autograder.cli import main
 from autograder.grading import grade_submission
 from autograder.manifest import ASSIGNMENT_IDS
-from autograder.quiz_key import quiz_key
 from autograder.sandbox import Handle, Sandbox, SandboxConfig, StudentProcess
 from autograder.variants import variant
 
@@ -200,7 +200,7 @@ def test_recording_saw_the_hidden_tests(hidden):
     assert all(len(hidden["bow", s]["in"][1]) >= 10 for s in STUDENTS)  # documents of words
     assert all(len(hidden["quiz", s]["out"][0]) >= 8 for s in STUDENTS)  # the numeric answers
     assert {variant("rnn", s, SECRET)["activation"] for s in STUDENTS} == {"tanh", "relu"}
-    assert {quiz_key(variant("quiz", s, SECRET))["z"] > 0 for s in STUDENTS} == {True, False}
+    assert {answer_key(variant("quiz", s, SECRET))["z"] > 0 for s in STUDENTS} == {True, False}
 
 
 def _leaks(bundle: Path, hidden_arrays: list[np.ndarray]) -> list[str]:
@@ -270,7 +270,7 @@ def test_no_numeric_answer_in_the_bundle(hidden, assignment):
         stated = {abs(x) for x in v.values() if _is_number(x)}
         tokens = set(_NUMBER.findall(_texts(hidden[assignment, s]["bundle"])))
         solution = _texts(hidden[assignment, s]["bundle"].parents[2] / "solution" / assignment / s)
-        for name, value in quiz_key(v).items():
+        for name, value in answer_key(v).items():
             if not _is_number(value) or value == 0 or abs(value) in stated:
                 continue
             written = repr(abs(round(value, 6)) + 0.0)

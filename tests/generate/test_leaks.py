@@ -10,13 +10,13 @@ import textwrap
 
 import pytest
 
+from autograder.answer_key import answer_key
 from autograder.folders import TEMPLATES_DIR
 from autograder.generate.given import given_source
 from autograder.generate.render import _module_of
 from autograder.generate.sources import lookup
 from autograder.grading.runner import suite_path
 from autograder.manifest import ASSIGNMENT_IDS, load_manifest
-from autograder.quiz_key import quiz_key
 from autograder.variants import DEMO_SECRET, hidden_seed, variant
 
 
@@ -83,7 +83,7 @@ def test_no_concept_key(bundles, course):
     SECRET, STUDENT = course
     text = _text(bundles["quiz"].files)
     v = variant("quiz", STUDENT, SECRET)
-    key = quiz_key(v)
+    key = answer_key(v)
     bank = (TEMPLATES_DIR / "quiz" / "concepts.toml").read_text()
     assert "option_order" not in text
     assert "correct" not in json.loads(bundles["quiz"].files["quiz_public.json"]).__repr__()

@@ -9,7 +9,7 @@ one-line mutations of those, each a subtle bug that must cost its own question a
 
 from __future__ import annotations
 
-from autograder.quiz_key import quiz_key
+from autograder.answer_key import answer_key
 from autograder.variants import DEMO_SECRET, variant
 
 # -- rnn ----------------------------------------------------------------------------------------------
@@ -804,7 +804,7 @@ def _answer(value, form: str) -> str:
 
 def answers(aid: str, student: str, form: str = "numpy") -> str:
     """Every blank of ``aid`` for ``student``: numbers as numpy floats / strings, letters in lower case."""
-    key = quiz_key(variant(aid, student, DEMO_SECRET))
+    key = answer_key(variant(aid, student, DEMO_SECRET))
     return "import numpy as np\n" + "".join(f"{k} = {_answer(v, form)}\n" for k, v in key.items())
 
 
@@ -1043,7 +1043,7 @@ def quiz_wrong_source(case: tuple) -> tuple[str, str]:
     _, condition, blank, wrong, _ = case
     student = quiz_student(condition)
     v = variant("quiz", student, DEMO_SECRET)
-    key = quiz_key(v)
+    key = answer_key(v)
     lines = ["import numpy as np"]
     for name, value in key.items():
         if name == blank:

@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from autograder.quiz_key import quiz_key
+from autograder.answer_key import answer_key
 from autograder.variants import DEMO_SECRET, variant
 
 MODULES = {
@@ -44,7 +44,7 @@ def ref_source(*modules: str) -> str:
 def answers(aid: str, student: str, secret: bytes = DEMO_SECRET, decimals: int = 4) -> str:
     """Assignments of every blank, numbers rounded as the notebooks ask."""
     lines = []
-    for name, value in quiz_key(variant(aid, student, secret)).items():
+    for name, value in answer_key(variant(aid, student, secret)).items():
         lines.append(f"{name} = {round(value, decimals) if isinstance(value, float) else value!r}")
     return "\n".join(lines)
 
@@ -369,7 +369,7 @@ def style(aid: str, student: str, secret: bytes = DEMO_SECRET) -> str:
     """A correct submission written differently from the reference (loops, einsum, float32, other caches)."""
     if aid == "quiz":  # unrounded numbers, letters in lower case or parenthesised
         out = []
-        for name, value in quiz_key(variant(aid, student, secret)).items():
+        for name, value in answer_key(variant(aid, student, secret)).items():
             out.append(f"{name} = {value!r}" if not isinstance(value, str) else f"{name} = '({value.lower()})'")
         return "\n".join(out) + "\n"
     text = {"rnn": RNN_LOOPS_FLOAT32, "lstm": LSTM_EINSUM_OBJECT_CACHE, "dropout": DROPOUT_BINOMIAL,
@@ -442,7 +442,7 @@ def dead_relu_student(secret: bytes = DEMO_SECRET) -> str:
 def quiz_dead_relu_wrong(student: str, secret: bytes = DEMO_SECRET) -> str:
     """Right answers except dR_dw, computed as if the ReLU passed the gradient at z <= 0."""
     v = variant("quiz", student, secret)
-    key = quiz_key(v)
+    key = answer_key(v)
     wrong_dw = (key["yhat"] - v["y"]) * v["beta"] * v["x"]
     lines = [f"{k} = {round(wrong_dw, 4) if k == 'dR_dw' else (round(x, 4) if isinstance(x, float) else x)!r}"
              for k, x in key.items()]

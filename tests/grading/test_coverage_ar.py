@@ -16,8 +16,8 @@ import pytest
 import scipy.linalg
 from click.testing import CliRunner
 
+from autograder.answer_key import ANSWER_ATOL, answer_key
 from autograder.cli import main
-from autograder.quiz_key import ANSWER_ATOL, quiz_key
 from autograder.variants import DEMO_SECRET, variant
 
 _spec = importlib.util.spec_from_file_location("_suite_submissions", Path(__file__).with_name("_suite_submissions.py"))
@@ -38,8 +38,10 @@ STUDENTS = ("s9", "frank", "bob")
 
 def _notebook_data(student):
     """The training and test sets exactly as the student's notebook builds them (Friday's dummy dropped)."""
+    from autograder.folders import assignment_module
     from autograder.generate.nyse_variant import nyse_variant_data
-    from autograder.quiz_key import _nyse
+
+    _nyse = assignment_module("ar", "key").nyse
     from reference.ar import ar_design_matrix
 
     v = variant("ar", student, DEMO_SECRET)
@@ -55,7 +57,7 @@ def test_every_least_squares_solver_gives_the_key(student):
 
     v, X_tr, y_tr, X_te, y_te = _notebook_data(student)
     assert np.linalg.matrix_rank(X_tr) == X_tr.shape[1]  # full rank once a dummy is dropped
-    key = quiz_key(v)["test_r2"]
+    key = answer_key(v)["test_r2"]
     for name, solve in SOLVERS.items():
         r2 = r_squared(y_te, X_te @ solve(X_tr, y_tr))
         assert abs(r2 - key) < 1e-9, (name, r2, key)

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.answer_key import ANSWER_ATOL, answer_key
 from autograder.grading import grade_submission
 from autograder.grading.compare import Tolerance, compare_arrays
 from autograder.manifest import load_manifest
-from autograder.quiz_key import ANSWER_ATOL, quiz_key
 from autograder.sandbox import Sandbox, SandboxConfig
 from autograder.suites._support import GradingFailure, check_answer
 from autograder.variants import DEMO_SECRET, variant
@@ -90,7 +90,7 @@ def test_wrong_quiz_answer_costs_its_question_and_does_not_reveal_the_key(sandbo
     out = failing[0]["output"]
     assert f"Your answer {case[2]} is not right" in out
     assert "off by" not in out and "opposite sign" not in out
-    key = quiz_key(variant("quiz", student, DEMO_SECRET))[case[2]]
+    key = answer_key(variant("quiz", student, DEMO_SECRET))[case[2]]
     if isinstance(key, float):
         assert f"{key:.3f}" not in out and f"{abs(key):.2e}" not in out
 

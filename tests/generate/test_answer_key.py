@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import pytest
 
+from autograder.answer_key import answer_key, blank_form
+from autograder.folders import assignment_module
 from autograder.manifest import ASSIGNMENT_IDS, load_manifest
-from autograder.quiz_key import LETTERS, ar_test_r2, concept_bank, concept_letter, concepts, quiz_key
 from autograder.variants import variant
 from reference.scalar_net import scalar_quiz_answers
 
 SECRET = b"quiz-key-secret"
+QUIZ = assignment_module("quiz", "key")
+LETTERS, concept_bank, concept_letter, concepts = QUIZ.LETTERS, QUIZ.concept_bank, QUIZ.concept_letter, QUIZ.concepts
+ar_test_r2 = assignment_module("ar", "key").ar_test_r2
 
 
 @pytest.mark.parametrize("assignment", ["quiz", "bow", "rnn", "lstm", "sgd", "dropout"])
 def test_keys_are_the_manifest_blanks(assignment):
     """Does the key have exactly the blanks the manifest declares, in order?"""
     v = variant(assignment, "s1", SECRET)
-    assert tuple(quiz_key(v)) == load_manifest(assignment).blanks
+    assert tuple(answer_key(v)) == load_manifest(assignment).blanks
 
 
 def test_quiz_numbers_come_from_the_reference():
     """Are the numeric answers the reference's scalar network on the variant's numbers?"""
     for s in ("s1", "s2", "s3", "s4"):
         v = variant("quiz", s, SECRET)
-        key = quiz_key(v)
+        key = answer_key(v)
         ref = scalar_quiz_answers(v["x"], v["y"], v["w"], v["beta"], v["rho"])
         for name, value in ref.items():
             assert key[name] == value
@@ -32,7 +36,7 @@ def test_quiz_numbers_come_from_the_reference():
 def test_dead_relu_variant_has_zero_dw():
     """In a variant with z <= 0, is dR/dw zero and w unchanged?"""
     v = next(v for v in (variant("quiz", f"s{i}", SECRET) for i in range(100)) if v["w"] * v["x"] <= 0)
-    key = quiz_key(v)
+    key = answer_key(v)
     assert key["a"] == 0 and key["dR_dw"] == 0 and key["w_new"] == v["w"]
 
 
@@ -63,17 +67,26 @@ def test_ar_key_reproduces_islp():
 
 def test_bow_key():
     """Are B and C always confused with A, and D exactly when its extra word is outside the vocabulary?"""
-    from autograder.quiz_key import _bow_vocab
+    bow_vocab = assignment_module("bow", "key").bow_vocab
 
     for i in range(30):
         v = variant("bow", f"s{i}", SECRET)
-        key = quiz_key(v)["probes_same_as_a"]
+        key = answer_key(v)["probes_same_as_a"]
         assert key[:2] == ["B", "C"]
-        assert ("D" in key) == (v["extra_word"] not in _bow_vocab(v["vocab_size"]))
+        assert ("D" in key) == (v["extra_word"] not in bow_vocab(v["vocab_size"]))
 
 
 def test_every_assignment_has_a_key():
-    """Does quiz_key answer every assignment (an empty dict where there are no blanks)?"""
+    """Does answer_key answer every assignment (an empty dict where there are no blanks)?"""
     for a in ASSIGNMENT_IDS:
-        key = quiz_key(variant(a, "s9", SECRET))
+        key = answer_key(variant(a, "s9", SECRET))
         assert set(key) == set(load_manifest(a).blanks)
+
+
+def test_blank_forms_come_from_the_folders():
+    """Does each blank have the form its folder's key declares (a number unless FORMS says otherwise)?"""
+    assert blank_form("quiz", "concept_saddle") == "letter:ABCD"
+    assert blank_form("quiz", "z") == "number"
+    assert blank_form("bow", "probes_same_as_a") == "letters:BCD"
+    assert blank_form("ar", "test_r2") == "number"
+    assert blank_form("rnn", "anything") == "number"  # no key.py: no blanks

@@ -168,7 +168,7 @@ def attack(course: Path, work: Path):
         with sb.start(load_submission(work / "attacks.py")) as proc:
             results["read_reference"] = proc.call("read", str(REPO / "reference" / "rnn.py"))
             results["import_reference"] = proc.call("import_reference")
-            results["read_hidden_suite"] = proc.call("read", str(REPO / "autograder" / "suites" / "test_rnn.py"))
+            results["read_hidden_suite"] = proc.call("read", str(REPO / "templates" / "rnn" / "suite.py"))
             results["read_secret_file"] = proc.call("read", str(course / "course.key"))
             results["read_grader_environ"] = proc.call("read", f"/proc/{os.getpid()}/environ")
             results["read_grader_home"] = proc.call("read", os.path.expanduser("~/.bashrc"))

@@ -130,7 +130,7 @@ def run_demo(
     )
     roles = ", ".join(f"{s} ({r})" for s, r in CLASS.items())
     console.print(f"Class: {roles}; assignments: {', '.join(assignments)}")
-    attacks = ", ".join(f"{a}: {submissions.ATTACK_FOR[a]}" for a in assignments)
+    attacks = ", ".join(f"{a}: {submissions.attack_for(load_manifest(a))}" for a in assignments)
     console.print(f"The hostile submissions attack the grader in a different way per assignment ({attacks})")
     with console.status("generating notebooks and submissions"):
         write_submissions(out, assignments)

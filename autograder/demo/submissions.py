@@ -6,8 +6,8 @@ Every submission is a generated notebook (``autograder.generate``) with at most 
 * ``blank``: the student version, handed in untouched;
 * ``partly wrong``: the solution plus a last cell that wraps one function so its result is a little
   off (for a quiz: one numeric answer changed), as if the student broke it while tidying up;
-* ``hostile``: the student version plus an attack from :data:`ATTACKS`, a different one per
-  assignment. Each would gain points or hurt the grader if isolation failed; graded, it earns
+* ``hostile``: the student version plus an attack from :data:`ATTACKS`, the one its folder's ``demo.py``
+  names (``HOSTILE``), a different one per assignment. Each would gain points or hurt the grader if isolation failed; graded, it earns
   nothing beyond what the blank earns, and the other students' grades are unchanged.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from autograder.folders import assignment_file, assignment_module
 from autograder.manifest import Manifest
 
 ROLES = ("solution", "blank", "partly wrong", "hostile")
@@ -57,7 +58,7 @@ ATTACKS = {
             print("got the reference implementation!")
         except Exception as _e:
             print("no reference:", type(_e).__name__)
-        for _pattern in ("/work/*/autograder/suites/*.py", os.path.expanduser("~/*"), "../*"):
+        for _pattern in ("/work/*/templates/*/suite.py", os.path.expanduser("~/*"), "../*"):
             print(_pattern, "->", glob.glob(_pattern)[:3])
         print("secret:", os.environ.get("DEEPGRADE_SECRET"))
         import numpy as np
@@ -117,11 +118,19 @@ ATTACKS = {
                 return self
     ''',
 }
-# assignment id -> the attack its hostile submission makes
-ATTACK_FOR = {
-    "bow": "snoop", "rnn": "exit", "lstm": "liar", "ar": "memory", "sgd": "loop", "dropout": "flood",
-    "quiz": "sys_exit",
-}  # fmt: skip
+DEFAULT_ATTACK = "snoop"
+DEMO_FILE = "demo"  # <id>/demo.py: HOSTILE names the attack of the assignment's hostile submission
+
+
+def attack_for(manifest: Manifest) -> str:
+    """The attack of the assignment's hostile submission: ``HOSTILE`` in its folder's ``demo.py`` (one of
+    :data:`ATTACKS`), else :data:`DEFAULT_ATTACK`."""
+    kind = DEFAULT_ATTACK
+    if assignment_file(manifest.id, DEMO_FILE + ".py"):
+        kind = getattr(assignment_module(manifest.id, DEMO_FILE), "HOSTILE", DEFAULT_ATTACK)
+    if kind not in ATTACKS:
+        raise ValueError(f"{manifest.id}/demo.py: HOSTILE is {kind!r}; expected one of {', '.join(ATTACKS)}")
+    return kind
 
 
 def _code_cell(source: str) -> dict:
@@ -165,8 +174,8 @@ def partly_wrong(solution: bytes, manifest: Manifest) -> bytes:
 
 
 def hostile(blank: bytes, manifest: Manifest) -> bytes:
-    """The blank notebook plus the attack :data:`ATTACK_FOR` names for this assignment."""
-    kind = ATTACK_FOR[manifest.id]
+    """The blank notebook plus the attack the assignment's folder names (:func:`attack_for`)."""
+    kind = attack_for(manifest)
     source = f"# deepgrade demo: a hostile submission ({kind})\n" + textwrap.dedent(ATTACKS[kind])
     if kind != "liar":
         return _with_cell(blank, source, first=True)

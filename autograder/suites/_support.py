@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.grading import feedback
+from autograder.grading import diagnose, feedback
 from autograder.grading.compare import (
     FLOAT32,
     FLOAT64,
@@ -136,6 +136,7 @@ def call(student, function: str, _kw: dict | None = None, _keep=None, **args) ->
     desc = feedback.describe_call(function, shown)
     positional = [_unwrap(v) for v in args.values()]
     keywords = {k: _unwrap(v) for k, v in (_kw or {}).items()}
+    inputs = (list(positional), dict(keywords))  # what the catalogue's variants are run on if a check fails
     limit = _time_limit(student, function, positional, keywords)
     if limit is not None:
         keywords["timeout"] = limit  # StudentProcess.call's own keyword: it never reaches the student
@@ -143,7 +144,8 @@ def call(student, function: str, _kw: dict | None = None, _keep=None, **args) ->
         value = student.call(function, *positional, keep=_keep, **keywords)
     except _sandbox().StudentError as err:
         raise _student_error(student, function, desc, err) from None
-    return Returned(function, desc, value)
+    diagnose.record_call(function, *inputs, _keep, value)
+    return Returned(function, desc, value, args=inputs[0], kwargs=inputs[1])
 
 
 def get_blank(student, name: str):
@@ -201,7 +203,8 @@ def check_answer(name: str, got, expected, hint: str = "", tol: Tolerance | None
         fail(f"Your answer {c.problem}", "; ".join(h for h in (c.hint, hint) if h))
     # Neither the error's size nor its sign: with the student's own answer either would give the key away.
     allowed = c.tolerance.rtol * abs(float(expected)) + c.tolerance.atol
-    fail(f"Your answer {name} is not right (it must be within {allowed:.0e} of the right value)", hint)
+    fail(f"Your answer {name} is not right (it must be within {allowed:.0e} of the right value)", hint,
+         named=diagnose.diagnose_blank(name, got, expected, tol))
 
 
 def plain_form(student, value, attrs: tuple[str, ...]):
@@ -222,6 +225,7 @@ def plain_form(student, value, attrs: tuple[str, ...]):
             return value
     except _sandbox().StudentError:
         return value
+    diagnose.record_plain(value, fetched, attrs)
     return fetched
 
 
@@ -243,11 +247,16 @@ def varies(a, b) -> bool:
     return a.shape != b.shape or not np.array_equal(a, b, equal_nan=True)
 
 
-def fail(problem: str, hint: str = "", call_desc: str | None = None):
-    """Raise a GradingFailure with a property-style message."""
+def fail(problem: str, hint: str = "", call_desc: str | None = None, named: str = ""):
+    """Raise a GradingFailure with a property-style message (and ``named``, a known mistake's sentence, last)."""
     if call_desc:
-        raise GradingFailure(feedback.property_failure(call_desc, problem, hint))
-    raise GradingFailure(problem.rstrip(".") + "." + (f"\nHint: {hint.rstrip('.')}." if hint else ""))
+        raise GradingFailure(_named(feedback.property_failure(call_desc, problem, hint), named))
+    raise GradingFailure(_named(problem.rstrip(".") + "." + (f"\nHint: {hint.rstrip('.')}." if hint else ""), named))
+
+
+def _named(message: str, sentence: str) -> str:
+    """``message`` with the sentence naming a known mistake as its last line (none when empty)."""
+    return f"{message}\n{sentence}" if sentence else message
 
 
 def precision(*values) -> Tolerance | None:
@@ -271,6 +280,9 @@ class Returned:
     desc: str
     value: Any
     tol: Tolerance | None = None  # the default tolerance of this call's checks (see ``at_precision_of``)
+    args: list | None = None  # the inputs it was called with (unwrapped), for naming a known mistake
+    kwargs: dict | None = None
+    names: tuple[str, ...] | None = None  # the names of the returned tuple's items, once ``parts`` read them
 
     def at_precision_of(self, *values) -> Returned:
         """Judge this call's results at float32 precision when any of ``values`` is float32 (``precision``)."""
@@ -281,6 +293,7 @@ class Returned:
         """The returned tuple, checked to have one item per name (``("h", "cache")``)."""
         v = self.value
         n = len(names)
+        self.names = tuple(names)
         if not isinstance(v, (tuple, list)) or len(v) != n:
             got = f"{type_name(v)} of length {len(v)}" if isinstance(v, (tuple, list)) else type_name(v)
             if v is None:
@@ -291,14 +304,21 @@ class Returned:
             ))
         return tuple(v)
 
-    def _raise(self, comparison: Comparison, hint: str) -> None:
-        raise GradingFailure(feedback.mismatch(self.desc, comparison, hint))
+    def _raise(self, comparison: Comparison, hint: str, named: str = "") -> None:
+        raise GradingFailure(_named(feedback.mismatch(self.desc, comparison, hint), named))
+
+    def _diagnose(self, what: str | None, got, tol: Tolerance | None, scalar: bool = False) -> str:
+        """The sentence naming the known mistake the catalogue's variants find in this failing result, or ''."""
+        if self.args is None:
+            return ""
+        return diagnose.diagnose(diagnose.Failure(self.function, self.args, self.kwargs or {}, self.value,
+                                                  self.names, what, got, tol, scalar))
 
     def check(self, what: str, got, expected, hint: str = "", shape_spec: str = "", tol: Tolerance | None = None):
         """Compare an array-like result with the reference's; raise GradingFailure when it differs."""
         c = compare_arrays(got, expected, what, tol or self.tol, shape_spec)
         if not c.ok:
-            self._raise(c, hint)
+            self._raise(c, hint, self._diagnose(what, got, tol or self.tol))
         return np.asarray(got, dtype=np.float64)
 
     def matches(self, got, expected, tol: Tolerance | None = None) -> bool:
@@ -308,11 +328,12 @@ class Returned:
     def check_scalar(self, what: str, got, expected: float, hint: str = "", tol: Tolerance | None = None):
         c = compare_scalar(got, expected, what, tol or self.tol)
         if not c.ok:
-            self._raise(c, hint)
+            self._raise(c, hint, self._diagnose(what, got, tol or self.tol, scalar=True))
         return float(np.asarray(got).reshape(()))
 
     def fail(self, problem: str, hint: str = ""):
-        raise GradingFailure(feedback.property_failure(self.desc, problem, hint))
+        raise GradingFailure(_named(feedback.property_failure(self.desc, problem, hint),
+                                    self._diagnose(None, self.value, self.tol)))
 
     def numeric(self, what: str, got, shape_spec: str = "") -> np.ndarray:
         """``got`` as a float64 array, or a GradingFailure saying why it is not numeric."""

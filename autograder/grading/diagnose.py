@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib.util
 import logging
 import re
 import warnings
@@ -32,22 +31,14 @@ from typing import Any, Callable
 
 import numpy as np
 
+from autograder.folders import assignment_file, assignment_module
 from autograder.grading.compare import Tolerance, as_numeric, compare_arrays, compare_scalar
 from autograder.grading.plugin import _reference_function, current_context
-
-try:  # the assignment folders' own helper (issue 11)
-    from autograder.folders import assignment_file
-except ImportError:  # pragma: no cover - a checkout from before it
-    from autograder.manifest import TEMPLATES_DIR
-
-    def assignment_file(assignment_id: str, name: str):
-        path = TEMPLATES_DIR / assignment_id / name
-        return path if path.is_file() else None
 
 log = logging.getLogger("deepgrade.grading")
 
 PREFIX = "This matches a known mistake: "
-CATALOGUE_FILE = "misconceptions.py"
+CATALOGUE = "misconceptions"  # templates/<id>/misconceptions.py
 _CALLS = "diagnose.calls"  # GradingContext.extra: Handle -> the forward call that returned it
 _PLAIN = "diagnose.plain"  # GradingContext.extra: Handle -> the fields of a result object the test fetched
 _MAX_DEPTH = 4
@@ -103,12 +94,11 @@ def catalogue(assignment_id: str) -> Catalogue:
     """The catalogue in ``templates/<assignment_id>/misconceptions.py`` (empty when there is none)."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", assignment_id or ""):
         return Catalogue()
-    path = assignment_file(assignment_id, CATALOGUE_FILE)
-    if path is None:
+    try:
+        module = assignment_module(assignment_id, CATALOGUE)
+    except LookupError:  # this assignment has no catalogue
         return Catalogue()
-    spec = importlib.util.spec_from_file_location(f"deepgrade_misconceptions_{assignment_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    path = assignment_file(assignment_id, f"{CATALOGUE}.py")
     found = Catalogue(tuple(getattr(module, "MISCONCEPTIONS", ())), tuple(getattr(module, "BLANK_MISTAKES", ())))
     names = [m.name for m in (*found.misconceptions, *found.blanks)]
     if len(set(names)) != len(names) or any(". " in n or not n for n in names):

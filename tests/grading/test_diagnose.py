@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder.answer_key import ANSWER_ATOL, answer_key
 from autograder.grading import grade_submission
 from autograder.grading.diagnose import PREFIX, BlankMistake, catalogue, named_in
 from autograder.manifest import ASSIGNMENT_IDS
-from autograder.quiz_key import ANSWER_ATOL, quiz_key
 from autograder.sandbox import Sandbox, SandboxConfig
 from autograder.variants import DEMO_SECRET, variant
 
@@ -44,7 +44,7 @@ def sandbox():
 
 def _visible(aid: str, entry, v: dict) -> bool:
     if isinstance(entry, BlankMistake):  # the wrong computation must give a wrong answer for this variant
-        return abs(entry.value(v) - quiz_key(v)[entry.blank]) > 4 * ANSWER_ATOL
+        return abs(entry.value(v) - answer_key(v)[entry.blank]) > 4 * ANSWER_ATOL
     return entry.applies(v)
 
 
@@ -58,7 +58,7 @@ def submission(aid: str, student: str, entry) -> str:
     """A correct submission whose functions (or answer) named by ``entry`` are its wrong versions."""
     v = variant(aid, student, DEMO_SECRET)
     if isinstance(entry, BlankMistake):
-        key = quiz_key(v)
+        key = answer_key(v)
         key[entry.blank] = entry.value(v)
         return "\n".join(f"{k} = {round(x, 4) if isinstance(x, float) else x!r}" for k, x in key.items()) + "\n"
     parts = [subs.solution(aid, student)]

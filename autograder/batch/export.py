@@ -33,6 +33,7 @@ from pathlib import Path
 
 from autograder.batch.feedback import fmt_points
 from autograder.gradebook import Grade, Gradebook, GradebookError
+from autograder.grading.diagnose import catalogue, named_in
 from autograder.grading.text import clean
 from autograder.manifest import ASSIGNMENT_IDS, check_assignment_id, load_manifest
 from autograder.variants import check_student_id
@@ -69,6 +70,22 @@ def collect(gb: Gradebook, assignment: str | None = None) -> tuple[dict, dict[st
     return columns, dict(sorted(students.items()))
 
 
+def misconception_counts(assignment: str, tests_of_students) -> dict[str, dict[str, int]]:
+    """question -> known mistake -> how many students' feedback names it (once per student and question).
+
+    ``tests_of_students``: each student's per-test results (``Gradebook.tests``). Only failed tests count, and
+    only a last line that is exactly one of the assignment catalogue's sentences (``diagnose.named_in``)."""
+    sentences = catalogue(assignment).sentences if assignment in ASSIGNMENT_IDS else {}
+    counts: dict[str, dict[str, int]] = {}
+    for tests in tests_of_students:
+        seen = {(t["question"] or "", named_in(t["output"], sentences)) for t in tests if t["status"] == "failed"}
+        for question, name in sorted(seen, key=str):
+            if name is not None:
+                per = counts.setdefault(question, {})
+                per[name] = per.get(name, 0) + 1
+    return {q: dict(sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))) for q, per in sorted(counts.items())}
+
+
 def to_csv(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]]) -> str:
     several = len(columns) > 1
     header = ["student_id"]
@@ -91,7 +108,9 @@ def to_csv(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]])
     return out.getvalue()
 
 
-def to_json(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]]) -> str:
+def to_json(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]],
+            misconceptions: dict[str, dict] | None = None) -> str:
+    """The grades as JSON; ``misconceptions``: assignment -> question -> known mistake -> students naming it."""
     rows = []
     for student, grades in students.items():
         rows.append({
@@ -108,7 +127,10 @@ def to_json(columns: dict[str, list[str]], students: dict[str, dict[str, Grade]]
                 for aid, g in grades.items()
             },
         })  # fmt: skip
-    return json.dumps({"assignments": columns, "students": rows}, indent=2) + "\n"
+    out = {"assignments": columns, "students": rows}
+    if misconceptions is not None:
+        out["misconceptions"] = misconceptions
+    return json.dumps(out, indent=2) + "\n"
 
 
 def export(path, fmt: str = "csv", assignment: str | None = None) -> str:
@@ -117,7 +139,10 @@ def export(path, fmt: str = "csv", assignment: str | None = None) -> str:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
     with Gradebook(path) as gb:
         columns, students = collect(gb, assignment)
-    return to_csv(columns, students) if fmt == "csv" else to_json(columns, students)
+        if fmt == "csv":
+            return to_csv(columns, students)
+        counts = {aid: misconception_counts(aid, (gb.tests(g.id) for g in gb.current(aid))) for aid in columns}
+    return to_json(columns, students, counts)
 
 
 def write_feedback(path, folder, assignment: str | None = None) -> int:

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.batch.export import misconception_counts
 from autograder.batch.feedback import fmt_points
 from autograder.gradebook import Grade, Gradebook
 from autograder.grading.text import clean
@@ -53,6 +54,7 @@ class AssignmentView:
     timing: dict
     regrades: list[dict]
     pairs: list = field(default_factory=list)
+    misconceptions: list[dict] = field(default_factory=list)  # question, known mistake, students naming it
 
 
 def first_line(message: str | None) -> str:
@@ -152,6 +154,9 @@ def assignment_view(gb: Gradebook, assignment: str, pairs: list | None = None) -
         chart=charts.distributions(panels) if grades else "",
         questions=questions, hardest=_hardest(tests_of), problems=_problems(grades, tests_of),
         timing=_timing(grades), regrades=_regrades(gb, grades), pairs=list(pairs or []),
+        misconceptions=[{"question": q, "name": name, "students": n}
+                        for q, per in misconception_counts(assignment, tests_of.values()).items()
+                        for name, n in per.items()],
     )  # fmt: skip
 
 

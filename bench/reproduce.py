@@ -3,6 +3,7 @@
     python bench/reproduce.py                  # full table (target: <= 20 min on 2 CPU cores)
     python bench/reproduce.py --quick          # quick table (target: about 2 min)
     python bench/reproduce.py --micro-only     # only the same-run ratios below (about a minute)
+    python bench/reproduce.py --lasso          # only the lasso path: liblinear vs ours, same run (~6 min)
 
 Prints the hardware, then two same-run ratios (median of repeats; no timed asserts):
 
@@ -86,6 +87,45 @@ def micro(threads, repeats=3):
     return out
 
 
+def lasso_bench(imdb, seed, cache_dir=None):
+    """The IMDb lasso path (50 lambdas, full splits of ``seed``) three ways, one after the other:
+    liblinear from scratch at each lambda (``reference.bow.lasso_logistic_path``, the table before),
+    ours over the whole grid, and ours ending after ``LASSO_PATIENCE`` stale lambdas (the table now)."""
+    import numpy as np
+
+    from reference.bow import lambda_grid, lasso_logistic_path
+    from reference.data import load_imdb
+    from reference.reproduce.imdb_tasks import LASSO_PATIENCE, accuracy, make_splits
+    from reference.reproduce.lasso import lasso_logistic_path_fast
+    from reference.reproduce.portable import is_portable, load_portable
+
+    data = load_portable(imdb) if is_portable(imdb) else load_imdb(imdb, cache_dir=cache_dir, download=False)
+    s = make_splits(data, seed, False)
+    X, y, Xv, yv = s.bow["train"], s.y["train"], s.bow["val"], s.y["val"]
+    lambdas = lambda_grid(X, y, n=50, ratio=1e-4)
+    runs = {"liblinear": lambda: lasso_logistic_path(X, y, lambdas, Xv, yv),
+            "ours, whole grid": lambda: lasso_logistic_path_fast(X, y, lambdas, Xv, yv),
+            f"ours, patience {LASSO_PATIENCE}": lambda: lasso_logistic_path_fast(X, y, lambdas, Xv, yv,
+                                                                                 patience=LASSO_PATIENCE)}
+    out = {}
+    for name, run in runs.items():
+        t = time.perf_counter()
+        path = run()
+        seconds = time.perf_counter() - t
+        k = path.best_index
+        out[name] = {"seconds": seconds, "best_index": k, "best_lambda": path.best_lambda,
+                     "fitted": int(path.lambdas.size),
+                     "test_accuracy": accuracy(s.y["test"], s.bow["test"] @ path.coef[k] + path.intercept[k]),
+                     "val_accuracy": [float(v) for v in path.val_accuracy]}
+        base = out["liblinear"]
+        print(f"  {name:18s} {seconds:7.1f} s  speed-up {base['seconds'] / seconds:5.1f}x  best index {k} "
+              f"(λ {path.best_lambda:.4g}, {path.lambdas.size} fitted)  test accuracy {out[name]['test_accuracy']:.4f}"
+              f"  max |Δ val acc| vs liblinear "
+              f"{np.max(np.abs(np.subtract(base['val_accuracy'][:path.lambdas.size], path.val_accuracy))):.4f}",
+              flush=True)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -97,6 +137,7 @@ def main():
                                                                                   / "aclImdb_v1.tar.gz"))
     parser.add_argument("--cache-dir", default=None)
     parser.add_argument("--micro-only", action="store_true")
+    parser.add_argument("--lasso", action="store_true", help="only the lasso-path comparison")
     args = parser.parse_args()
 
     import torch
@@ -107,6 +148,12 @@ def main():
     print(f"hardware: {hw['machine']}, {hw['cpu']}, {hw['cpu_count']} cores, GPU {hw['gpu']}; "
           f"torch {torch.__version__}, {args.threads} thread(s)")
     report = {"hardware": hw, "threads": args.threads}
+    if args.lasso:
+        print(f"lasso path, IMDb full splits, seed {args.seed}, 50 lambdas:")
+        report["lasso"] = lasso_bench(args.imdb, args.seed, args.cache_dir)
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "bench-lasso.json").write_text(json.dumps(report, indent=1))
+        return
     report["micro"] = micro(args.threads)
     print("same-run ratios (median of repeats):")
     for name, r in report["micro"].items():
@@ -117,7 +164,7 @@ def main():
     if not args.micro_only:
         from reference.reproduce.runner import run_table
 
-        target = 120 if args.quick else 20 * 60
+        target = 120 if args.quick else 10 * 60
         results = run_table(None, quick=args.quick, device=args.device, seed=args.seed, out=args.out,
                             imdb_path=args.imdb, cache_dir=args.cache_dir, threads=args.threads)
         report["table"] = [{k: r[k] for k in ("task", "value", "passed", "runtime_s")} for r in results["tasks"]]

@@ -14,8 +14,9 @@ import click
 @click.option("--out", type=click.Path(file_okay=False), default="reproduce-out", show_default=True,
               help="Folder for results.json and the PNG plots.")
 @click.option("--imdb", "imdb", type=click.Path(), default=None,
-              help="aclImdb_v1.tar.gz or an extracted aclImdb/ folder (default: $DEEPGRADE_IMDB, the cache, "
-                   "or a download).")
+              help="aclImdb_v1.tar.gz, an extracted aclImdb/ folder or a portable .npz (python -m "
+                   "reference.reproduce.portable); default: $DEEPGRADE_IMDB, the cache, "
+                   "or a download.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Cache of tokenized IMDb arrays (default: $DEEPGRADE_CACHE or ~/.cache/deepgrade).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random generator.")

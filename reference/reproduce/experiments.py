@@ -41,8 +41,9 @@ def gradient_norms(model, ids, device):
     """
     model = copy.deepcopy(model).to(device).double().eval()   # float64: later underflow to 0
     x = model.embed(ids.to(device)).detach().requires_grad_(True)
-    o = model.forward_embedded(x)
-    (dx,) = torch.autograd.grad(o.sum(), x)          # reviews are independent: row i gets d o_i / d x_i
+    with torch.backends.cudnn.flags(enabled=False):   # cuDNN's RNN backward refuses eval mode
+        o = model.forward_embedded(x)
+        (dx,) = torch.autograd.grad(o.sum(), x)      # reviews are independent: row i gets d o_i / d x_i
     return dx.norm(dim=2).mean(dim=0).cpu().numpy()
 
 

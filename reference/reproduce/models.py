@@ -9,7 +9,12 @@ IMDb classifiers, a prediction of standardized log volume for NYSE.
   and then computes the same x W^T + b as a sum of the weight columns of the words present
   (``embedding_bag``), which avoids building (N, V) dense batches.
 - ``SequenceClassifier``: ids (N, L) -> Embedding(V+1, m) -> LSTM(m, K) or tanh RNN(m, K) ->
-  h_L -> Linear(K, 1). Id 0 is the front padding (see ``reference.data``).
+  h_L -> Linear(K, 1). Id 0 is the front padding (see ``reference.data``). ``init="keras"``
+  (the default) initializes it as Keras does, which the lecture's numbers were made with:
+  embedding U(-0.05, 0.05), input weights Glorot-uniform, recurrent weights orthogonal (one
+  orthogonal block per gate), zero biases and, for the LSTM, a forget-gate bias of 1 -- so a
+  500-step recurrence starts near an isometry instead of shrinking or saturating. ``init="torch"``
+  keeps PyTorch's defaults (embedding N(0, 1), every RNN weight U(-1/sqrt(K), 1/sqrt(K))).
 - ``NyseRNN``: Z (N, L, p=3) -> RNN(3, 12) -> h_L -> Dropout(0.1) -> Linear(12, 1).
 - ``NonlinearAR``: F (N, 20) -> Linear(20, 32) -> ReLU -> Dropout(0.5) -> Linear(32, 1).
 """
@@ -55,15 +60,34 @@ class BowMLP(nn.Module):
 class SequenceClassifier(nn.Module):
     """Embedding(V+1, m) -> LSTM or tanh RNN with K units -> last hidden state -> Linear(K, 1)."""
 
-    def __init__(self, V=10_000, m=32, K=32, cell="lstm"):
+    def __init__(self, V=10_000, m=32, K=32, cell="lstm", init="keras"):
         super().__init__()
         if cell not in ("lstm", "rnn"):
             raise ValueError(f"cell is {cell!r}; expected 'lstm' or 'rnn'")
+        if init not in ("keras", "torch"):
+            raise ValueError(f"init is {init!r}; expected 'keras' or 'torch'")
         self.cell = cell
         self.embedding = nn.Embedding(V + 1, m)
         rnn = nn.LSTM if cell == "lstm" else nn.RNN
         self.rnn = rnn(m, K, batch_first=True)
         self.output = nn.Linear(K, 1)
+        if init == "keras":
+            self._keras_init()
+
+    @torch.no_grad()
+    def _keras_init(self):
+        K = self.rnn.hidden_size
+        nn.init.uniform_(self.embedding.weight, -0.05, 0.05)
+        gates = 4 if self.cell == "lstm" else 1
+        for g in range(gates):                         # torch stacks the gates' weights: (gates K, .)
+            nn.init.xavier_uniform_(self.rnn.weight_ih_l0[g * K:(g + 1) * K])
+            nn.init.orthogonal_(self.rnn.weight_hh_l0[g * K:(g + 1) * K])
+        self.rnn.bias_ih_l0.zero_()
+        self.rnn.bias_hh_l0.zero_()
+        if self.cell == "lstm":
+            self.rnn.bias_ih_l0[K:2 * K] = 1.0         # gate order i, f, g, o: forget bias 1
+        nn.init.xavier_uniform_(self.output.weight)
+        self.output.bias.zero_()
 
     def embed(self, ids):
         """ids: (N, L) integers in [0, V] -> x: (N, L, m)."""

@@ -17,17 +17,39 @@ def _pyplot():
 
 
 def learning_curve(name, history, path, xlabel="epoch", left_label="train loss"):
-    """Two panels: ``history.train_loss`` and ``history.monitor`` against the epoch; the kept epoch marked."""
+    """Two panels: the training loss, and the monitored metric on the training minibatches and on
+    the monitored set, on the same axes, against the epoch; the kept epoch marked."""
     plt = _pyplot()
     x = np.arange(1, len(history.monitor) + 1)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
     ax1.plot(x, history.train_loss, marker=".")
     ax1.set(xlabel=xlabel, ylabel=left_label, title=f"{name}: {left_label}")
-    ax2.plot(x, history.monitor, marker=".", color="tab:orange")
+    if len(history.train_monitor) == len(x):
+        ax2.plot(x, history.train_monitor, marker=".", label="train")
+    ax2.plot(x, history.monitor, marker=".", label=history.monitor_name)
     if history.best_epoch:
         ax2.axvline(history.best_epoch, color="gray", ls="--", lw=1, label=f"kept: {history.best_epoch}")
-        ax2.legend(loc="best")
-    ax2.set(xlabel=xlabel, ylabel=history.monitor_name, title=f"{name}: {history.monitor_name}")
+    ax2.legend(loc="best", fontsize=8)
+    metric = history.monitor_name.split(" ")[-1] if " " in history.monitor_name else history.monitor_name
+    ax2.set(xlabel=xlabel, ylabel=metric, title=f"{name}: train and {history.monitor_name}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def lasso_path(name, lambdas, train_accuracy, val_accuracy, best_lambda, path, n_grid=None):
+    """Train and validation accuracy against lambda (log axis, decreasing to the right as ISLP's
+    -log lambda), the chosen lambda marked; ``n_grid``: size of the grid when the path ended early."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    ax.semilogx(lambdas, train_accuracy, marker=".", label="train")
+    ax.semilogx(lambdas, val_accuracy, marker=".", label="validation")
+    ax.axvline(best_lambda, color="gray", ls="--", lw=1, label=f"chosen λ = {best_lambda:.3g}")
+    ax.invert_xaxis()
+    note = f" (first {len(lambdas)} of {n_grid} λ: ended early)" if n_grid and n_grid > len(lambdas) else ""
+    ax.set(xlabel="λ (log scale, decreasing)", ylabel="accuracy", title=f"{name}: lasso path{note}")
+    ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -92,7 +92,8 @@ def run_table(names=None, *, quick=False, device="cpu", seed=0, out="reproduce-o
     - names: task names (None: the whole table); requirements are added (``table.select_tasks``)
     - quick: subsets and short schedules (about 2 minutes on 2 cores)
     - device: "cpu" or "cuda"; seed: int seeding everything; threads: torch CPU threads
-    - out: output folder; imdb_path / cache_dir / download: see ``reference.data.load_imdb``
+    - out: output folder; imdb_path / cache_dir / download: see ``reference.data.load_imdb``;
+      imdb_path may also be a ``portable.save_portable`` file (.npz)
     - console: rich Console for the bars and the table (None: a new one); progress: show bars
     Returns:
     - results: the dict written to results.json
@@ -105,6 +106,7 @@ def run_table(names=None, *, quick=False, device="cpu", seed=0, out="reproduce-o
 
     from ..data import load_imdb, resolve_imdb_path
     from .context import Context
+    from .portable import is_portable, load_portable
     from .train import configure_torch, resolve_device
 
     if console is None:   # a terminal decides its own width; logs and pipes get room for the table
@@ -115,12 +117,16 @@ def run_table(names=None, *, quick=False, device="cpu", seed=0, out="reproduce-o
     dev = resolve_device(device)
     seed = int(seed)
     source = None
+    portable = imdb_path is not None and is_portable(imdb_path)
     if any(t.needs_imdb for t in tasks):
-        source = resolve_imdb_path(imdb_path, cache_dir=cache_dir, download=download, console=console)
+        source = Path(imdb_path) if portable else resolve_imdb_path(imdb_path, cache_dir=cache_dir,
+                                                                     download=download, console=console)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
 
     def imdb_loader():
+        if portable:
+            return load_portable(source)
         return load_imdb(source, cache_dir=cache_dir, download=False,
                          log=lambda msg: console.log(f"IMDb: {msg}") if progress else None)
 
@@ -144,7 +150,12 @@ def run_table(names=None, *, quick=False, device="cpu", seed=0, out="reproduce-o
                    "reference": task.reference, "target": target_text(task, quick), "value": outcome.value,
                    "passed": bool(judge(task, outcome, values, quick)), "runtime_s": round(runtime, 2),
                    "details": outcome.details, "history": None, "plot": None}
-            if outcome.history is not None:
+            if "lambdas" in outcome.details:
+                d, h = outcome.details, outcome.history
+                row["history"] = h.to_dict()
+                row["plot"] = plots.lasso_path(task.name, d["lambdas"], h.train_monitor, h.monitor, d["best_lambda"],
+                                               out / f"{task.name}.png", n_grid=d["n_lambda"]).name
+            elif outcome.history is not None:
                 row["history"] = outcome.history.to_dict()
                 xlabel = outcome.details.pop("curve_x", "epoch")
                 left = outcome.details.pop("curve_left", "train loss")

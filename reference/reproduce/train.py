@@ -120,6 +120,8 @@ class History:
     - train_loss: (E,) mean minibatch loss of each epoch
     - monitor: (E,) the monitored metric after each epoch (validation accuracy, or test R^2
       for NYSE where ISLP's lab monitors the test set; see ``monitor_name``)
+    - train_monitor: (E,) the same metric on the training minibatches of each epoch, as they
+      were seen (accuracy for "bce", R^2 for "mse"; Keras' running training metric)
     - best_epoch: 1-based epoch whose weights were kept (the last one without selection)
     - seconds: wall time of the training
     """
@@ -127,17 +129,19 @@ class History:
     monitor_name: str
     train_loss: list = field(default_factory=list)
     monitor: list = field(default_factory=list)
+    train_monitor: list = field(default_factory=list)
     best_epoch: int = 0
     seconds: float = 0.0
 
     def to_dict(self):
         return {"monitor_name": self.monitor_name, "train_loss": [float(v) for v in self.train_loss],
-                "monitor": [float(v) for v in self.monitor], "best_epoch": self.best_epoch,
+                "monitor": [float(v) for v in self.monitor],
+                "train_monitor": [float(v) for v in self.train_monitor], "best_epoch": self.best_epoch,
                 "seconds": round(self.seconds, 3)}
 
 
 def fit(model, X, y, *, loss, epochs, batch_size, lr, rng, device, monitor, monitor_name,
-        select_best=False, patience=None, on_epoch=None):
+        select_best=False, patience=None, on_epoch=None, clip=None, plateau_factor=None):
     """Train ``model`` with RMSprop on minibatches; return its ``History``.
 
     Inputs:
@@ -150,6 +154,9 @@ def fit(model, X, y, *, loss, epochs, batch_size, lr, rng, device, monitor, moni
     - select_best: keep the weights of the epoch with the best monitor value (early-stopping
       style model selection; only with a validation monitor); patience: stop after this many
       epochs without improvement (None: run all epochs)
+    - clip: rescale each minibatch gradient to global norm <= clip (None: no clipping)
+    - plateau_factor: multiply the learning rate by this after each epoch that does not improve
+      the monitor (None: constant rate)
     - on_epoch: optional callable(epoch, train_loss, monitor_value) for progress bars
     Returns:
     - history: History
@@ -164,16 +171,25 @@ def fit(model, X, y, *, loss, epochs, batch_size, lr, rng, device, monitor, moni
     history = History(monitor_name)
     best, best_state, stale = -np.inf, None, 0
     start = time.perf_counter()
+    sst = float(((target - target.mean()) ** 2).sum())
     for epoch in range(1, epochs + 1):
         total = 0.0
+        seen = torch.zeros((), device=device)        # correct answers (bce) or squared errors (mse)
         for idx in minibatch_indices(data.n, batch_size, rng):
             optimizer.zero_grad(set_to_none=True)
-            batch_loss = loss_fn(model(data.take(idx)), target[torch.as_tensor(idx, device=device)])
+            out = model(data.take(idx))
+            batch_y = target[torch.as_tensor(idx, device=device)]
+            batch_loss = loss_fn(out, batch_y)
+            with torch.no_grad():
+                seen += ((out > 0) == (batch_y > 0.5)).sum() if loss == "bce" else ((out - batch_y) ** 2).sum()
             batch_loss.backward()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             optimizer.step()
             total += float(batch_loss.detach()) * len(idx)
         value = float(monitor(model))
         history.train_loss.append(total / data.n)
+        history.train_monitor.append(float(seen) / data.n if loss == "bce" else 1.0 - float(seen) / sst)
         history.monitor.append(value)
         if on_epoch is not None:
             on_epoch(epoch, total / data.n, value)
@@ -185,6 +201,9 @@ def fit(model, X, y, *, loss, epochs, batch_size, lr, rng, device, monitor, moni
             stale += 1
             if patience is not None and stale >= patience:
                 break
+            if plateau_factor is not None:
+                for group in optimizer.param_groups:
+                    group["lr"] *= plateau_factor
     if select_best and best_state is not None:
         model.load_state_dict(best_state)
     else:

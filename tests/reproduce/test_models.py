@@ -92,3 +92,46 @@ def test_resolve_device_names_the_problem(monkeypatch):
     with pytest.raises(ValueError, match="cuda.*is_available"):
         resolve_device("cuda")
     assert resolve_device("cpu").type == "cpu"
+
+
+def test_keras_init_is_orthogonal_with_forget_bias_one():
+    """Does init="keras" give orthogonal recurrent blocks, small embeddings and a forget-gate bias of 1?"""
+    with seeded(0, "cpu"):
+        lstm = SequenceClassifier(V=50, m=8, K=6, cell="lstm")
+        torch_default = SequenceClassifier(V=50, m=8, K=6, cell="rnn", init="torch")
+    K = 6
+    for g in range(4):
+        U = lstm.rnn.weight_hh_l0[g * K:(g + 1) * K].detach()
+        torch.testing.assert_close(U @ U.T, torch.eye(K), atol=1e-5, rtol=0)
+    assert lstm.embedding.weight.abs().max() <= 0.05
+    assert torch.all(lstm.rnn.bias_ih_l0[K:2 * K] == 1) and torch.all(lstm.rnn.bias_ih_l0[:K] == 0)
+    assert torch_default.embedding.weight.abs().max() > 1          # N(0, 1): PyTorch's default kept
+    with pytest.raises(ValueError, match="init"):
+        SequenceClassifier(init="glorot")
+
+
+def test_fit_records_train_metric_and_clips():
+    """Does fit record a training accuracy per epoch, and does clip bound every update's gradient norm?"""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(256, 20)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.float64)
+    norms = []
+    with configure_torch(1), seeded(0, "cpu"):
+        model = NonlinearAR(q=20, K=8, phi=0.0)
+        orig = torch.nn.utils.clip_grad_norm_
+
+        def spy(params, max_norm):
+            params = list(params)
+            total = orig(params, max_norm)
+            norms.append(float(torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in params]))))
+            return total
+
+        torch.nn.utils.clip_grad_norm_ = spy
+        try:
+            hist = fit(model, torch.from_numpy(X), y, loss="bce", epochs=4, batch_size=32, lr=1e-2,
+                       rng=np.random.default_rng(0), device=torch.device("cpu"),
+                       monitor=lambda m: 0.0, monitor_name="none", clip=0.01)
+        finally:
+            torch.nn.utils.clip_grad_norm_ = orig
+    assert len(hist.train_monitor) == 4 and hist.train_monitor[-1] > 0.8
+    assert len(norms) == 4 * 8 and max(norms) <= 0.01 + 1e-6

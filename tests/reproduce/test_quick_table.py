@@ -4,8 +4,8 @@ The IMDb archive is ``$DEEPGRADE_IMDB`` or ``<repo>/../shared/data/aclImdb_v1.ta
 run happens once (module fixture, about 1.5 minutes on 2 cores, 20-40 s of it building the
 token cache in a temporary folder). Quick targets and their margins above chance:
 
-- IMDb test accuracy (chance 0.5): lasso and MLP >= 0.75 (+0.25), LSTM >= 0.60 (+0.10); the simple
-  RNN must be above 0.5 and below the LSTM;
+- IMDb test accuracy (chance 0.5): lasso and MLP >= 0.75 (+0.25), LSTM >= 0.60 (+0.10), simple
+  RNN >= 0.55 (+0.05; trained as well as the LSTM it can match it, so it is no longer held below);
 - NYSE AR rows: ISLP's R^2 to 4 decimals exactly (0.4129, 0.4596);
 - NYSE networks (chance: R^2 = 0): RNN >= 0.38, nonlinear AR >= 0.43;
 - experiments: the vanishing-gradient and double-descent verdicts (see reference.reproduce.experiments).
@@ -62,7 +62,7 @@ def test_quick_thresholds(quick_run):
     v = {k: r["value"] for k, r in _rows(quick_run).items()}
     assert round(v["nyse-ar"], 4) == 0.4129 and round(v["nyse-ar-dow"], 4) == 0.4596
     assert v["imdb-lasso"] >= 0.75 and v["imdb-nn"] >= 0.75 and v["imdb-lstm"] >= 0.60
-    assert 0.5 < v["imdb-rnn"] < v["imdb-lstm"]
+    assert v["imdb-rnn"] >= 0.55
     assert v["nyse-rnn"] >= 0.38 and v["nyse-nlar"] >= 0.43
     assert v["double-descent"] == 100.0
 
@@ -74,9 +74,15 @@ def test_plots_and_learning_curves_are_written(quick_run):
     for name in ("imdb-nn", "imdb-rnn", "imdb-lstm", "nyse-rnn", "nyse-nlar", "imdb-lasso"):
         hist = rows[name]["history"]
         assert hist and len(hist["monitor"]) >= 1 and 1 <= hist["best_epoch"] <= len(hist["monitor"])
-    for name in ("imdb-nn", "imdb-lstm", "vanishing-gradients", "double-descent", "nyse-rnn"):
+    for name in ("imdb-nn", "imdb-lstm", "vanishing-gradients", "double-descent", "nyse-rnn", "imdb-lasso"):
         png = out / rows[name]["plot"]
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("imdb-nn", "imdb-rnn", "imdb-lstm"):     # train and validation on the same axes
+        hist = rows[name]["history"]
+        assert len(hist["train_monitor"]) == len(hist["monitor"]) and 0.5 < hist["train_monitor"][-1] <= 1
+    lasso = rows["imdb-lasso"]["details"]
+    assert lasso["lambdas"][lasso["best_index"]] == lasso["best_lambda"]
+    assert lasso["n_lambda_fitted"] == len(lasso["lambdas"]) <= lasso["n_lambda"]
     curves = json.loads((out / "results.json").read_text())["curves"]
     assert len(curves["vanishing-gradients"]["imdb-lstm"]) == 500
 

@@ -1,34 +1,37 @@
 """Assignment manifests: each question declared once, with its points, functions and blanks.
 
-A manifest lives beside its template, in ``templates/<id>/manifest.toml``::
+A manifest lives beside its template, in ``templates/<id>/manifest.toml`` (an example, not a real one)::
 
-    id = "rnn"
-    title = "A simple recurrent network, forward and backward"
-    reference = ["reference.rnn"]          # where the functions students write are defined
+    id = "mlp"
+    title = "A two-layer network, forward and backward"
+    order = 10                             # where it sorts among the assignments (dashboards, demo)
+    show_variant = true                    # feedback repeats the student's variant (default true)
+    reference = ["reference.mlp"]          # where the functions students write are defined
     given = []                             # extra helpers copied into the notebook ("module:name")
 
     [fixed]                      # parameters a variant binds and removes from the signature
-    rnn_step_forward = ["activation"]
+    affine_relu_forward = ["slope"]
 
     [variant]                    # the variant space: the values each parameter may take
-    activation = ["tanh", "relu"]
-    N = { from = 2, to = 8 }     # an inclusive grid: { from, to, step = 1, exclude = [] }
+    slope = [0.0, 0.01]
+    B = { from = 2, to = 8 }     # an inclusive grid: { from, to, step = 1, exclude = [] }
 
-    [variant_text.probes]        # texts built from the variant's values (str.format)
-    A = "{negator} {adjective}"
+    [variant_text.prompts]       # texts built from the variant's values (str.format)
+    first = "{verb} {noun}"
 
     [variant_orders.option_order]   # orders drawn per student: a permutation of range(4) per name
-    concept_saddle = 4
+    concept_depth = 4
 
     [[questions]]
-    name = "rnn_step"
-    title = "One step of the RNN"
+    name = "layer"
+    title = "One layer"
     points = 3
-    functions = ["rnn_step_forward", "rnn_step_backward"]   # functions students write
-    blanks = []                                             # module-level answers students assign
+    functions = ["affine_relu_forward", "affine_relu_backward"]   # functions students write
+    blanks = []                                                   # module-level answers students assign
 
+The assignments are the folders that hold a ``manifest.toml``, sorted by ``order`` (then by id).
 Templates print the points from here and the grader scores with them, so they are written once.
-A fixed parameter's value is the variant key of the same name (``variant(...)["activation"]``): the
+A fixed parameter's value is the variant key of the same name (``variant(...)["slope"]``): the
 grader calls the student's function without it and the reference with it. The variant tables are read
 here; ``autograder.variants`` draws a student's values from them.
 """
@@ -40,9 +43,24 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from autograder.folders import assignment_dir
+from autograder.folders import TEMPLATES_DIR, assignment_dir
 
-ASSIGNMENT_IDS = ("bow", "rnn", "lstm", "ar", "sgd", "dropout", "quiz")
+MANIFEST = "manifest.toml"
+
+
+def discover_ids(folder: Path = TEMPLATES_DIR) -> tuple[str, ...]:
+    """The ids of the assignment folders under ``folder`` (those holding a manifest), by ``order``, then id."""
+    found = []
+    for path in folder.glob(f"*/{MANIFEST}"):
+        with open(path, "rb") as fh:
+            order = tomllib.load(fh).get("order", float("inf"))
+        if isinstance(order, bool) or not isinstance(order, (int, float)):
+            raise ValueError(f"{path}: order is {order!r}; expected a number")
+        found.append((order, path.parent.name))
+    return tuple(name for _, name in sorted(found))
+
+
+ASSIGNMENT_IDS = discover_ids()
 
 
 @dataclass(frozen=True)
@@ -64,11 +82,13 @@ class Manifest:
     title: str
     questions: tuple[Question, ...]
     fixed: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    reference: tuple[str, ...] = ()  # modules holding the functions students write, e.g. "reference.rnn"
+    reference: tuple[str, ...] = ()  # modules holding the functions students write, e.g. "reference.mlp"
     given: tuple[str, ...] = ()  # extra given code, "module:name" (helpers a notebook uses)
     variant: dict[str, tuple] = field(default_factory=dict)  # parameter -> the values it may take
     variant_text: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {name: format}
     variant_orders: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> {name: n}
+    order: float = float("inf")  # where it sorts among the assignments
+    show_variant: bool = True  # feedback repeats the student's variant
 
     @property
     def max_score(self) -> float:
@@ -106,7 +126,7 @@ def check_assignment_id(assignment_id: str) -> str:
 def load_manifest(assignment_id: str) -> Manifest:
     """Read and check ``templates/<assignment_id>/manifest.toml``."""
     check_assignment_id(assignment_id)
-    path = assignment_dir(assignment_id) / "manifest.toml"
+    path = assignment_dir(assignment_id) / MANIFEST
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     return _parse(data, path, assignment_id)
@@ -155,8 +175,12 @@ def _parse(data: dict, path: Path, assignment_id: str) -> Manifest:
             if isinstance(n, bool) or not isinstance(n, int) or n < 2:
                 raise ValueError(f"{path}: [variant_orders.{key}].{name} is {n!r}; expected an integer >= 2")
     texts = {key: dict(table) for key, table in data.get("variant_text", {}).items()}
+    show_variant = data.get("show_variant", True)
+    if not isinstance(show_variant, bool):
+        raise ValueError(f"{path}: show_variant is {show_variant!r}; expected true or false")
     return Manifest(assignment_id, data.get("title", assignment_id), tuple(questions), fixed,
-                    tuple(data.get("reference", ())), tuple(data.get("given", ())), space, texts, orders)
+                    tuple(data.get("reference", ())), tuple(data.get("given", ())), space, texts, orders,
+                    data.get("order", float("inf")), show_variant)
 
 
 def _choices(spec, where: str) -> tuple:

@@ -10,8 +10,14 @@ renders as the text it is.
 from __future__ import annotations
 
 from autograder.grading.text import md_block, md_inline
+from autograder.manifest import ASSIGNMENT_IDS, load_manifest
 
 _HIDDEN_VARIANT_KEYS = ("assignment", "student")
+
+
+def _shows_variant(assignment: str) -> bool:
+    """Whether feedback repeats the student's variant (the manifest's ``show_variant``; yes when unknown)."""
+    return assignment not in ASSIGNMENT_IDS or load_manifest(assignment).show_variant
 
 
 def fmt_points(x: float | None) -> str:
@@ -39,7 +45,7 @@ def render(result: dict, *, assignment: str, student: str, source: str, status: 
         f" (graded file: {md_inline(source)})",
     ]
     variant = {k: v for k, v in (result.get("variant") or {}).items() if k not in _HIDDEN_VARIANT_KEYS}
-    if variant and assignment != "quiz":  # the quiz's variant holds the option order: not shown
+    if variant and _shows_variant(assignment):
         lines += ["", "Your variant: " + ", ".join(f"{md_inline(k)} = {md_inline(v)}" for k, v in variant.items())]
     if status == "grader-error":
         lines += ["", "## Not graded yet", "", GRADER_ERROR]

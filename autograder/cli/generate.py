@@ -36,8 +36,8 @@ def resolve_secret(secret_file: str | None, demo: bool) -> bytes:
 @click.option("--force", is_flag=True, help="Overwrite existing, non-empty student folders.")
 @secret_options
 def command(assignment, student, roster, out, solutions, force, secret_file, demo):
-    """Write the bundle of assignment ID (one of: bow, rnn, lstm, ar, sgd, dropout, quiz) for one student
-    (--student) or a class (--roster): ID.ipynb, ID.py and the self-check files."""
+    """Write the bundle of assignment ID (an assignment folder's id) for one student (--student) or a class
+    (--roster): ID.ipynb, ID.py and the self-check files."""
     if assignment not in ASSIGNMENT_IDS:
         raise click.BadParameter(f"unknown assignment id {assignment!r}; expected one of: "
                                  f"{', '.join(ASSIGNMENT_IDS)}", param_hint="ID")

@@ -9,7 +9,7 @@ from autograder.cli._require import require_option
 
 @click.command("grade")
 @click.argument("submission", type=click.Path(exists=True, path_type=str))
-@click.option("--assignment", "-a", required=True, help="Assignment id (bow, rnn, lstm, ar, sgd, dropout, quiz).")
+@click.option("--assignment", "-a", required=True, help="Assignment id: the name of its folder (a wrong one lists the known ids).")
 @click.option("--student", "-s", required=True, help="Student id: the variant and hidden inputs derive from it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON instead of a table.")
 @click.option("--gradescope", type=click.Path(dir_okay=False), help="Also write Gradescope's results.json here.")

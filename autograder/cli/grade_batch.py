@@ -9,7 +9,7 @@ from autograder.cli._require import require_option
 
 @click.command("grade-batch")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=str))
-@click.option("--assignment", "-a", required=True, help="Assignment id (bow, rnn, lstm, ar, sgd, dropout, quiz).")
+@click.option("--assignment", "-a", required=True, help="Assignment id: the name of its folder (a wrong one lists the known ids).")
 @click.option("--gradebook", "-g", required=True, type=click.Path(dir_okay=False), help="SQLite gradebook file.")
 @click.option("--workers", "-j", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook already holds.")

@@ -16,7 +16,7 @@ from autograder.manifest import ASSIGNMENT_IDS
 @click.option("--json", "as_json", is_flag=True, help="Print the parameters as JSON.")
 @secret_options
 def command(assignment, student, as_json, secret_file, demo):
-    """Print the parameters of STUDENT's variant of assignment ID (trusted: the quiz's option order too)."""
+    """Print the parameters of STUDENT's variant of assignment ID (trusted: drawn option orders too)."""
     if assignment not in ASSIGNMENT_IDS:
         raise click.BadParameter(f"unknown assignment id {assignment!r}; expected one of: "
                                  f"{', '.join(ASSIGNMENT_IDS)}", param_hint="ID")

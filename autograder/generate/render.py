@@ -24,7 +24,16 @@ from autograder.generate.sources import lookup
 from autograder.manifest import Manifest
 
 SKIP = '# %% tags=["skip-grading"]'
-ANSWER_FORMS = {"probes_same_as_a": 'a list of letters, e.g. ["B"] (or [] for none)'}
+
+
+def answer_form(form: str) -> str:
+    """How the notebook asks for a blank of this form (``autograder.answer_key.blank_form``)."""
+    kind, _, letters = form.partition(":")
+    if kind == "letters":
+        return f'a list of letters, e.g. ["{letters[0]}"] (or [] for none)'
+    if kind == "letter":
+        return ", ".join(f'"{c}"' for c in letters[:-1]) + f' or "{letters[-1]}"'
+    return "a number, to at least 4 decimals"
 
 
 @cache
@@ -88,12 +97,13 @@ class Context:
         q = next((q for q in self.manifest.questions if q.name == question), None)
         if q is None or not q.blanks:
             raise ValueError(f"{self.manifest.id}: {question!r} is not a question with blanks")
+        from autograder.answer_key import blank_form
+
         key = self.key()
         width = max(len(b) for b in q.blanks)
         student, solution = [], []
         for b in q.blanks:
-            form = ANSWER_FORMS.get(b, '"A", "B", "C" or "D"' if b.startswith("concept_") else
-                                    "a number, to at least 4 decimals")
+            form = answer_form(blank_form(self.manifest.id, b))
             student.append(f"{b:<{width}} = None  # {form}")
             solution.append(f"{b:<{width}} = {_answer_literal(key[b])}")
         return "\n".join(["# %%", "# Replace each None by your answer (a value, not a formula of other cells' "

@@ -2,8 +2,8 @@
 points with its message and hint, the student's variant, the warnings.
 
 It shows only what the markdown feedback (:mod:`autograder.batch.feedback`) shows: the engine's
-messages, which never hold hidden inputs or expected values; the variant without the quiz's option
-order; for a grader-side failure no details (a traceback is for the TA). Every string is cleaned
+messages, which never hold hidden inputs or expected values; the variant only where its manifest
+allows it (``show_variant``); for a grader-side failure no details (a traceback is for the TA). Every string is cleaned
 and escaped by :mod:`.render`.
 
 ``page(result, ...)`` takes the engine's result dict; :func:`from_grade` turns a gradebook row into
@@ -21,12 +21,11 @@ from autograder.reports.render import render_page, write_page
 from autograder.variants import check_student_id
 
 _HIDDEN_VARIANT_KEYS = ("assignment", "student")  # as in the markdown feedback
-_NO_VARIANT = ("quiz",)  # the quiz's variant holds the option order
 
 
 def visible_variant(assignment: str, variant: dict | None) -> dict:
-    """The variant parameters a student may read (none for the quiz)."""
-    if assignment in _NO_VARIANT:
+    """The variant parameters a student may read (none when the manifest says ``show_variant = false``)."""
+    if assignment in ASSIGNMENT_IDS and not load_manifest(assignment).show_variant:
         return {}
     return {k: v for k, v in (variant or {}).items() if k not in _HIDDEN_VARIANT_KEYS}
 

@@ -95,3 +95,24 @@ def test_bad_variant_parameter_is_refused(spec):
 
     with pytest.raises(ValueError, match=r"\[variant\]\.g"):
         _choices(spec, "manifest.toml: [variant].g")
+
+
+def test_ids_are_the_folders_with_a_manifest_sorted_by_order(tmp_path):
+    """Are assignments found from their folders, in the manifests' order rather than by name?"""
+    from autograder.manifest import discover_ids
+
+    for name, order in (("zeta", 1), ("alpha", 3), ("mid", 2)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "manifest.toml").write_text(f'id = "{name}"\norder = {order}\n')
+    (tmp_path / "notes").mkdir()  # no manifest: not an assignment
+    assert discover_ids(tmp_path) == ("zeta", "mid", "alpha")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "manifest.toml").write_text('id = "bad"\norder = "first"\n')
+    with pytest.raises(ValueError, match="order"):
+        discover_ids(tmp_path)
+
+
+def test_built_in_order_is_the_chapter_order():
+    """Do dashboards and the demo keep the chapter's order now that ids come from the folders?"""
+    assert ASSIGNMENT_IDS == ("bow", "rnn", "lstm", "ar", "sgd", "dropout", "quiz")
+    assert [load_manifest(a).show_variant for a in ASSIGNMENT_IDS].count(False) == 1

@@ -7,5 +7,4 @@
 - ``public``: the public self-check forms and helpers; each assignment folder's ``public.py`` builds its checks
 - ``bundle``: the steps in order, for one student; ``roster``: a class list; ``defaults``: the demo
   variant kept in ``assignments/`` and ``solutions/``
-- ``toy_corpus``, ``nyse_variant``: helpers copied into the bow and ar notebooks as given code
 """

@@ -4,7 +4,7 @@
     cells -> clear_solutions -> to_notebook -> validate -> ID.ipynb + ID.py     (the student version)
     cells -> strip_markers   -> to_notebook -> validate -> ID.ipynb + ID.py     (the solution version)
     variant -> build_public -> ID_public.json; + ID_given.py (the given helpers), deepgrade_check.py,
-    deepgrade_gradcheck.py, and data an assignment reads (ar: nyse.csv)
+    deepgrade_gradcheck.py, and the files its folder's ``files.py`` adds (data the notebook reads)
 
 One rendering, two outputs (otter-assign style): the versions cannot drift apart.
 A bundle holds no secret, no hidden seed, no concept key and no solution body (tests scan for them).
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from autograder.folders import assignment_file, assignment_module
 from autograder.generate.cells import Cell, parse_percent, write_percent
 from autograder.generate.given import given_source, module_name
 from autograder.generate.notebook import dumps, to_notebook, validate
@@ -32,13 +33,7 @@ SOLUTION_STEPS: tuple[Callable[[list[Cell]], list[Cell]], ...] = (strip_markers,
 HIDDEN_VARIANT_KEYS = ("option_order",)  # trusted: never written into a bundle
 
 
-def _nyse_files() -> dict[str, bytes]:
-    from autograder.generate.nyse_file import NYSE_FILE, nyse_csv
-
-    return {NYSE_FILE: nyse_csv()}
-
-
-DATA_FILES: dict[str, Callable[[], dict[str, bytes]]] = {"ar": _nyse_files}
+FILES_HOOK = "files"  # <id>/files.py: files() -> {name: bytes}, data every bundle of the assignment carries
 
 
 @dataclass
@@ -63,17 +58,18 @@ def _support_files() -> dict[str, bytes]:
 
 @cache
 def assignment_files(assignment_id: str) -> dict[str, bytes]:
-    """Files of every bundle of one assignment: its given module, and data it reads (ar's NYSE slice)."""
+    """Files of every bundle of one assignment: its given module, and what its folder's ``files.py`` adds."""
     files = {}
     source = given_source(assignment_id)
     if source is not None:
         files[f"{module_name(assignment_id)}.py"] = source.encode("utf-8")
-    files.update(DATA_FILES.get(assignment_id, dict)())
+    if assignment_file(assignment_id, f"{FILES_HOOK}.py") is not None:
+        files.update(assignment_module(assignment_id, FILES_HOOK).files())
     return files
 
 
 def public_variant(variant: dict) -> dict:
-    """The variant as a student may see it (the quiz's option order left out)."""
+    """The variant as a student may see it (drawn option orders left out)."""
     return {k: v for k, v in variant.items() if k not in HIDDEN_VARIANT_KEYS}
 
 

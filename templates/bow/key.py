@@ -10,8 +10,8 @@ FORMS = {"probes_same_as_a": "letters:BCD"}
 
 @cache
 def bow_vocab(vocab_size: int) -> dict[str, int]:
-    from autograder.generate.toy_corpus import toy_reviews
     from reference.bow import build_vocabulary, tokenize
+    from reference.toy_corpus import toy_reviews
 
     texts, _ = toy_reviews()
     return build_vocabulary([tokenize(t) for t in texts], vocab_size)

@@ -10,8 +10,8 @@ WORDS = ("plot", "good", "not", "bad", "film", "the", "fun", "dull")
 
 
 def checks(variant: dict) -> dict:
-    from autograder.generate.toy_corpus import toy_reviews
     from reference import bow
+    from reference.toy_corpus import toy_reviews
 
     rng = rng_for(variant["assignment"], 0)
     docs = [[str(w) for w in rng.choice(WORDS, size=rng.integers(1, 7))] for _ in range(9)]

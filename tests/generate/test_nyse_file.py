@@ -7,10 +7,10 @@ import hashlib
 import numpy as np
 import pytest
 
-from autograder.generate.nyse_file import NYSE_FILE, NYSE_SHA256, load_nyse, nyse_csv
-from autograder.generate.nyse_variant import nyse_variant_data
 from reference.ar import NYSE_SERIES, ar_design_matrix, fit_ols, r_squared
 from reference.ar import load_nyse as islp_nyse
+from reference.nyse_file import NYSE_FILE, NYSE_SHA256, load_nyse, nyse_csv
+from reference.nyse_variant import nyse_variant_data
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ STUDENTS = ("s9", "frank", "bob")
 def _notebook_data(student):
     """The training and test sets exactly as the student's notebook builds them (Friday's dummy dropped)."""
     from autograder.folders import assignment_module
-    from autograder.generate.nyse_variant import nyse_variant_data
+    from reference.nyse_variant import nyse_variant_data
 
     _nyse = assignment_module("ar", "key").nyse
     from reference.ar import ar_design_matrix

@@ -12,7 +12,7 @@ def command(seed: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from autograder.gradcheck_report import run_report
+    from reference.torch_check import run_report
 
     table = Table(title="reference backward vs torch autograd (float64)")
     for col in ("function", "shape", "max rel. error", "ok"):

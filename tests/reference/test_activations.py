@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.gradcheck_report import torch_errors_activation
 from reference.activations import ACTIVATIONS, relu_backward, relu_forward, sigmoid
 from reference.gradcheck import numerical_gradient, rel_error
+from reference.torch_check import torch_errors_activation
 
 SHAPES = [(1,), (3, 4), (2, 3, 5), (1, 1)]
 

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 import reference.lstm as lstm
-from autograder.gradcheck_report import torch_errors_lstm, torch_errors_lstm_step
 from reference.gradcheck import numerical_gradient, rel_error
+from reference.torch_check import torch_errors_lstm, torch_errors_lstm_step
 
 # (N, L, p, K): include N = 1, L = 1 and K = 1.
 SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 4, 2, 1), (1, 5, 3, 2), (4, 1, 3, 3)]

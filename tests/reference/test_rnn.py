@@ -5,13 +5,13 @@ import pytest
 import torch
 
 import reference.rnn as rnn
-from autograder.gradcheck_report import (
+from reference.gradcheck import numerical_gradient, rel_error
+from reference.torch_check import (
     torch_errors_embedding,
     torch_errors_readout,
     torch_errors_rnn,
     torch_errors_rnn_step,
 )
-from reference.gradcheck import numerical_gradient, rel_error
 
 # (N, L, p, K): include N = 1, L = 1 and K = 1.
 SHAPES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 5, 2, 1), (1, 4, 3, 2), (4, 1, 3, 3)]

@@ -3,7 +3,7 @@
 In the notebook::
 
     from deepgrade_check import check
-    check("rnn_step_forward")      # one function (or a question, or an answer name)
+    check("layer_forward")         # one function (or a question, or an answer name)
     check()                        # everything
 
 From a shell: ``python deepgrade_check.py [NOTEBOOK_OR_FOLDER]`` (or ``deepgrade check``); before you submit,
@@ -246,39 +246,43 @@ def run_gradcheck(namespace: dict, spec: dict) -> None:
             )
 
 
-def run_dropout(namespace: dict, spec: dict) -> None:
-    """Dropout by its properties: zeros or x / (1 - phi), the drop rate, train=False, the backward."""
+def run_drop_mask(namespace: dict, spec: dict) -> None:
+    """Inverted dropout by its properties: zeros or x / (1 - rate), the drop rate, train=False, the backward.
+
+    ``spec["rate"]`` is the probability of dropping an entry; messages call it ``spec["rate_name"]`` (the
+    notebook's own symbol)."""
     forward = _function(namespace, spec["forward"])
     backward = _function(namespace, spec["backward"]) if spec.get("backward") else None
-    phi = spec["phi"]
+    rate, sym = spec["rate"], spec.get("rate_name", "rate")
     x = decode(spec["x"])
-    out, cache = _pick(forward(x, phi, np.random.default_rng(spec["seed"])), slice(None), spec["forward"], 2)
+    out, cache = _pick(forward(x, rate, np.random.default_rng(spec["seed"])), slice(None), spec["forward"], 2)
     out = as_float_array("out", out)
     if out.shape != x.shape:
         raise CheckFailed(f"out has shape {out.shape}; expected {x.shape}")
     dropped = out == 0
-    scaled = np.isclose(out, x / (1 - phi), rtol=1e-9, atol=0)
+    scaled = np.isclose(out, x / (1 - rate), rtol=1e-9, atol=0)
     if not np.all(dropped | scaled):
         idx = np.argwhere(~(dropped | scaled))[0]
-        raise CheckFailed(f"out at {_where(idx)} is {out[tuple(idx)]:.6g}; expected 0 or x / (1 - phi) = "
-                          f"{x[tuple(idx)] / (1 - phi):.6g}")
-    rate, n = dropped.mean(), dropped.size
-    sd = np.sqrt(phi * (1 - phi) / n)
-    if abs(rate - phi) > 5 * sd:
-        raise CheckFailed(f"you dropped {rate:.3f} of the {n} units; expected about phi = {phi} (within {5 * sd:.3f})")
-    out_eval, cache_eval = _pick(forward(x, phi, np.random.default_rng(spec["seed"]), train=False),
+        raise CheckFailed(f"out at {_where(idx)} is {out[tuple(idx)]:.6g}; expected 0 or x / (1 - {sym}) = "
+                          f"{x[tuple(idx)] / (1 - rate):.6g}")
+    share, n = dropped.mean(), dropped.size
+    sd = np.sqrt(rate * (1 - rate) / n)
+    if abs(share - rate) > 5 * sd:
+        raise CheckFailed(f"you dropped {share:.3f} of the {n} entries; expected about {sym} = {rate} "
+                          f"(within {5 * sd:.3f})")
+    out_eval, cache_eval = _pick(forward(x, rate, np.random.default_rng(spec["seed"]), train=False),
                                  slice(None), spec["forward"], 2)
     compare_array("out with train=False", out_eval, x, 0, 0)
     if backward is not None:
         dout = decode(spec["dout"])
         dx = as_float_array("dx", backward(dout, cache))
-        compare_array("dx", dx, dout * (~dropped) / (1 - phi), 1e-9, 1e-12)
+        compare_array("dx", dx, dout * (~dropped) / (1 - rate), 1e-9, 1e-12)
         compare_array("dx with train=False", backward(dout, cache_eval), dout, 0, 0)
 
 
 def run_partition(namespace: dict, spec: dict) -> None:
     """Minibatch indices by their properties: every index once, batches of the right sizes."""
-    n, size = spec["n"], spec["batch_size"]
+    n, size = spec["n"], spec["size"]
     batches, _ = _call(namespace, spec["call"])
     try:
         batches = [np.asarray(b) for b in batches]
@@ -287,7 +291,7 @@ def run_partition(namespace: dict, spec: dict) -> None:
     sizes = [b.size for b in batches]
     want = [size] * (n // size) + ([n % size] if n % size else [])
     if sizes != want:
-        raise CheckFailed(f"batch sizes are {sizes}; expected {want} for n={n}, batch_size={size}")
+        raise CheckFailed(f"batch sizes are {sizes}; expected {want} for n={n} in batches of {size}")
     for b in batches:
         if b.ndim != 1 or not np.issubdtype(b.dtype, np.integer):
             raise CheckFailed(f"a batch has shape {b.shape} and dtype {b.dtype}; expected 1-d integers")
@@ -326,7 +330,7 @@ def run_answers(namespace: dict, spec: dict) -> None:
             raise ValueError(f"unknown answer form {form!r}")
 
 
-KINDS = {"value": run_value, "gradcheck": run_gradcheck, "dropout": run_dropout,
+KINDS = {"value": run_value, "gradcheck": run_gradcheck, "drop_mask": run_drop_mask,
          "partition": run_partition, "answers": run_answers}
 
 
@@ -481,7 +485,7 @@ def run_file(path: str | Path, out=None) -> bool:
             note = f" (the more recently saved of {stem}.ipynb and {stem}.py; name a file to check the other)"
     print(f"checking {path}{note}", file=out)
     _use_folder(folder)
-    # a real module in sys.modules: dataclasses (the sgd notebook's SGDResult) look their module up there
+    # a real module in sys.modules: dataclasses a notebook defines look their module up there
     module = types.ModuleType("__deepgrade_check__")
     sys.modules[module.__name__] = module
     namespace = module.__dict__

@@ -15,9 +15,9 @@ def checks(variant: dict) -> dict:
     phi, N, p = variant["phi"], variant["N"], variant["p"]
     rng = rng_for(variant["assignment"], 0)
     x = rng.normal(size=(N, p)) + 3.0  # no exact zeros, so a dropped unit is visible
-    spec = {"kind": "dropout", "title": f"dropout_forward with phi = {phi}: each output 0 or x / (1 - phi), "
+    spec = {"kind": "drop_mask", "title": f"dropout_forward with phi = {phi}: each output 0 or x / (1 - phi), "
             f"drop rate, train=False (x: ({N}, {p}))", "forward": "dropout_forward", "backward": None,
-            "phi": phi, "x": enc(x), "dout": enc(rng.normal(size=x.shape)), "seed": int(rng.integers(2**31)),
+            "rate": phi, "rate_name": "phi", "x": enc(x), "dout": enc(rng.normal(size=x.shape)), "seed": int(rng.integers(2**31)),
             "hint": "phi is the probability of DROPPING a unit; keep a unit where rng.random(x.shape) >= phi "
                     "and scale kept units by 1 / (1 - phi); with train=False return x unchanged"}
     backward = dict(spec, backward="dropout_backward", title=f"dropout_backward with phi = {phi}: the gradient "

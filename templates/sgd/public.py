@@ -32,7 +32,7 @@ def checks(variant: dict) -> dict:
                                 [out("theta_new", sgd.gd_step(theta, grad, rho))], "theta - rho * grad")],
         "minibatch_indices": [{
             "kind": "partition", "title": f"minibatch_indices: n={n}, batch_size={B}",
-            "call": call("minibatch_indices", n, B, {"rng": seed}), "n": n, "batch_size": B,
+            "call": call("minibatch_indices", n, B, {"rng": seed}), "n": n, "size": B,
             "hint": "one rng.permutation(n), cut into consecutive pieces of batch_size"}],
         "sgd": [value_check(
             f"sgd: least squares, N={N}, q={q}, rho={rho}, batch_size={B}, patience={patience}, 40 epochs",

@@ -128,7 +128,7 @@ def test_dropout_properties(bundles):
         keep = rng.random(x.shape) < 1 - phi
         return np.where(keep, x / (1 - phi), 0.0), keep
     def other_backward(dout, cache):
-        return dout if cache is None else dout * cache / (1 - public["checks"]["dropout_forward"][0]["phi"])
+        return dout if cache is None else dout * cache / (1 - public["checks"]["dropout_forward"][0]["rate"])
     ns2 = {"dropout_forward": other_mask, "dropout_backward": other_backward}
     assert _run(["dropout_forward", "dropout_backward"], ns2, public)[0] == 2
 

@@ -10,7 +10,7 @@ A manifest lives beside its template, in ``templates/<id>/manifest.toml`` (an ex
     given = []                             # extra helpers copied into the notebook ("module:name")
 
     [fixed]                      # parameters a variant binds and removes from the signature
-    affine_relu_forward = ["slope"]
+    layer_forward = ["slope"]
 
     [variant]                    # the variant space: the values each parameter may take
     slope = [0.0, 0.01]
@@ -26,7 +26,7 @@ A manifest lives beside its template, in ``templates/<id>/manifest.toml`` (an ex
     name = "layer"
     title = "One layer"
     points = 3
-    functions = ["affine_relu_forward", "affine_relu_backward"]   # functions students write
+    functions = ["layer_forward", "layer_backward"]   # functions students write
     blanks = []                                                   # module-level answers students assign
 
 The assignments are the folders that hold a ``manifest.toml``, sorted by ``order`` (then by id).

@@ -92,7 +92,7 @@ def variant(assignment_id: str, student_id: str, secret: bytes) -> dict:
 
     Always has ``"assignment"`` and ``"student"``; then one value per parameter of the manifest's
     ``[variant]`` table, in its order; then each ``[variant_text.KEY]`` (texts formatted from those values)
-    and each ``[variant_orders.KEY]`` (a permutation of ``range(n)`` per name; the quiz's option orders are
+    and each ``[variant_orders.KEY]`` (a permutation of ``range(n)`` per name; option orders are
     trusted: never written into a student bundle).
     """
     check_assignment_id(assignment_id)

@@ -6,7 +6,7 @@ The rule (the student id always comes from the layout, never from inside the fil
 * a folder ``S/`` is student ``S``'s submission when it holds, at its top level, exactly one
   notebook (``*.ipynb``), or no notebook and exactly one script (``*.py``). The self-check files
   of a bundle (``deepgrade_*.py``) are never candidates. A notebook wins over scripts (a returned
-  bundle holds ``rnn.ipynb`` beside its twin ``rnn.py``); a script modified after the notebook is
+  bundle holds ``mlp.ipynb`` beside its twin ``mlp.py``); a script modified after the notebook is
   named in a warning. Zero or several candidates is that student's error;
 * a student given twice (``S.ipynb`` and ``S/``, or ``S.ipynb`` and ``S.py``) is that student's error;
 * a notebook whose metadata (``metadata.deepgrade.student``) names another student is graded as

@@ -5,7 +5,7 @@ Every submission is a generated notebook (``autograder.generate``) with at most 
 * ``solution``: the solution version, as generated;
 * ``blank``: the student version, handed in untouched;
 * ``partly wrong``: the solution plus a last cell that wraps one function so its result is a little
-  off (for a quiz: one numeric answer changed), as if the student broke it while tidying up;
+  off (for an assignment of blanks only: one numeric answer changed), as if the student broke it while tidying up;
 * ``hostile``: the student version plus an attack from :data:`ATTACKS`, the one its folder's ``demo.py``
   names (``HOSTILE``), a different one per assignment. Each would gain points or hurt the grader if isolation failed; graded, it earns
   nothing beyond what the blank earns, and the other students' grades are unchanged.
@@ -158,7 +158,7 @@ def broken_function(manifest: Manifest) -> str | None:
 
 
 def partly_wrong(solution: bytes, manifest: Manifest) -> bytes:
-    """The solution notebook with one function (or, for a quiz, one numeric answer) made wrong."""
+    """The solution notebook with one function (or, for an assignment of blanks only, one numeric answer) made wrong."""
     fn = broken_function(manifest)
     if fn is None:
         blank = manifest.questions[0].blanks[0]

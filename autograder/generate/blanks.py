@@ -7,7 +7,7 @@
 ``clear_solutions`` later turns the marked part into ``# YOUR CODE HERE`` and
 ``raise NotImplementedError()`` for students; the solution version just loses the marker lines.
 
-A parameter the variant fixes (the RNN's ``activation``) leaves the signature and the docstring's
+A parameter the variant fixes (e.g. a nonlinearity the variant chooses) leaves the signature and the docstring's
 Inputs; the solution binds it as its first statement, and calls to other fixed functions in the
 body drop that argument too, so solution functions call each other with the students' signatures.
 """

@@ -4,7 +4,7 @@
     # # Title
     #
     # %% tags=["skip-grading"]    a code cell with metadata (JSON values)
-    check("rnn_step_forward")
+    check("layer_forward")
 
 Only what our templates use is supported; tests check that jupytext reads our files the same way.
 """

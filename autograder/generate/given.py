@@ -6,7 +6,7 @@ lives in ``<id>_given.py`` beside the notebook, copied from its one source (``so
 and the notebook's given cell is a few imports::
 
     import numpy as np
-    from rnn_given import ACTIVATIONS, Dims, choice, ...
+    from mlp_given import ACTIVATIONS, Dims, choice, ...
 
 The module's name carries the assignment (like ``<id>_public.json``) so two assignments can share a
 folder. When grading, the grader installs its own copy of this module (``grader_cell``) before the
@@ -24,7 +24,7 @@ WIDTH = 100
 
 
 def module_name(assignment_id: str) -> str:
-    """The import name of an assignment's given module, e.g. ``rnn_given``."""
+    """The import name of an assignment's given module, e.g. ``mlp_given``."""
     return f"{assignment_id}_given"
 
 
@@ -75,7 +75,7 @@ def _bound_name(import_line: str) -> str:
 
 
 def _cell_imports(assignment_id: str) -> list[str]:
-    """numpy, and the imports the functions students write use (``sp`` in bow)."""
+    """numpy, and the imports the functions students write use (e.g. ``sp`` for scipy.sparse)."""
     _, found = _collected(assignment_id)
     used = {u for d in found.blanks.values() for u in d.uses}
     return [line for line in found.imports if line == "import numpy as np" or _bound_name(line) in used]

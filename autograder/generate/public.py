@@ -6,7 +6,7 @@ so they are the same for every student of an assignment (sizes may follow the va
 nothing with the hidden tests, whose inputs come from ``hidden_seed`` and the course secret.
 
 Check forms (see deepgrade_check.KINDS): ``value`` (call, compare outputs), ``gradcheck`` (the
-student's backward against centred differences of the student's forward), ``dropout`` and
+student's backward against centred differences of the student's forward), ``drop_mask`` and
 ``partition`` (properties, since any valid random mask or shuffle is right) and ``answers``
 (format only). Each assignment folder's ``public.py`` builds its checks with the helpers here.
 """

@@ -4,7 +4,7 @@ Notebooks are self-contained: a student cannot import ``reference``. So a notebo
 "given code", the helpers its functions use (``Dims``, ``sigmoid``, ``tokenize`` ...), copied from
 their one source with ``inspect`` and ``ast``; nothing is written twice.
 
-    defs = collect(["reference.rnn:rnn_forward"], blanks={"rnn_forward", "rnn_step_forward"})
+    defs = collect(["reference.mlp:net_forward"], blanks={"net_forward", "layer_forward"})
     defs.imports      # ["import numpy as np"]
     defs.given        # [Definition(reference.validate:Dims), ...] in dependency order
 

@@ -1,7 +1,7 @@
 """Grading: hidden pytest suites compare a student's functions with the reference, then score.
 
     from autograder.grading import grade_submission
-    result = grade_submission("alice/rnn.ipynb", "rnn", "alice", secret)
+    result = grade_submission("alice/mlp.ipynb", "mlp", "alice", secret)
     result["score"], result["max_score"], result["tests"]
 
 Modules, top-down: ``engine`` (grade one submission), ``runner`` (run a hidden suite in pytest,

@@ -53,7 +53,7 @@ class Misconception:
     name: str
     explanation: str
     functions: dict[str, Callable]
-    only: dict = dataclasses.field(default_factory=dict)  # variant values where it can show (activation="relu")
+    only: dict = dataclasses.field(default_factory=dict)  # variant values where it can show (e.g. a nonlinearity="relu")
 
     def applies(self, variant: dict) -> bool:
         return all(variant.get(k) == v for k, v in self.only.items())

@@ -37,7 +37,7 @@ def describe_value(value) -> str:
 
 
 def describe_call(function: str, args: dict) -> str:
-    """``rnn_step_forward(x: (4, 3), h_prev: (4, 5), ...)``; ``args`` maps names to values in call order."""
+    """``layer_forward(x: (4, 3), h_prev: (4, 5), ...)``; ``args`` maps names to values in call order."""
     parts = []
     for name, value in args.items():
         label = getattr(value, "label", None)  # an argument that describes itself (e.g. "your cache")
@@ -55,7 +55,7 @@ def mismatch(call: str, comparison: Comparison, hint: str = "") -> str:
 
 
 def property_failure(call: str, problem: str, hint: str = "") -> str:
-    """Message for a property check (dropout's mask, a partition of indices, ...)."""
+    """Message for a property check (a random drop mask, a partition of indices, ...)."""
     lines = [f"Called {call}.", problem.rstrip(".") + "."]
     if hint:
         lines.append("Hint: " + hint.rstrip(".") + ".")
@@ -79,7 +79,7 @@ def defining_cell(cells, name: str) -> int | None:
 
 
 def missing_name(name: str, kind: str, cell_index: int | None, cell_error: str | None) -> str:
-    """``rnn_step_forward is not defined -- did the cell that defines it run? (cell 5 raised ...)``."""
+    """``layer_forward is not defined -- did the cell that defines it run? (cell 5 raised ...)``."""
     thing = "function" if kind == "function" else "answer"
     msg = f"{name} is not defined -- did the cell that defines it run?"
     cell_error = clean(cell_error).strip()

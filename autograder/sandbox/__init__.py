@@ -11,11 +11,11 @@ process, elsewhere.
         print(sb.protections, sb.warnings)          # what isolation is in force; plain words for what is off
         with sb.start(sub) as proc:                 # forks a child (~5 ms) that runs the cells in order
             proc.cell_results                       # [{"index", "ok", "error"}] per cell
-            proc.defined("rnn_forward")             # bool
-            out, cache = proc.call("rnn_forward", X, h0, W, U, b, keep=1)
-            dX, dh0, dW, dU, db = proc.call("rnn_backward", dH, cache)    # cache: Handle
-            out, cache = proc.call("dropout_forward", x, 0.5, Rng(1234), keep=1)
-            proc.get("answer_3")                    # a global (quiz blanks)
+            proc.defined("net_forward")             # bool
+            out, cache = proc.call("net_forward", X, h0, W, U, b, keep=1)
+            dX, dh0, dW, dU, db = proc.call("net_backward", dH, cache)    # cache: Handle
+            out, cache = proc.call("mask_forward", x, 0.5, Rng(1234), keep=1)
+            proc.get("answer_3")                    # a global (an answer blank)
             proc.stdout_tail                        # last bytes the child printed
 
 **Loading** (``loader.py``): a notebook's code cells in order, ``skip-grading``

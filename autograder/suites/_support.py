@@ -1,6 +1,6 @@
 """Helpers shared by the hidden suites: call a student's function, check what came back.
 
-    r = call(student, "rnn_step_forward", x=x, h_prev=h_prev, W=W, U=U, b=b)
+    r = call(student, "layer_forward", x=x, h_prev=h_prev, W=W, U=U, b=b)
     h, cache = r.parts("h", "cache")
     r.check("h", h, h_ref, shape_spec="(N, K)")
 
@@ -50,7 +50,7 @@ def _sandbox():
 
 @dataclass(frozen=True)
 class Arg:
-    """An argument with its own label in messages (``cache: the cache from your rnn_forward``)."""
+    """An argument with its own label in messages (``cache: the cache from your net_forward``)."""
 
     value: Any
     label: str
@@ -75,7 +75,7 @@ def fresh(student):
     """A new process of the submission that never saw any earlier call (``student.fresh()``).
 
     Use it for every check whose credit depends on two groups of calls being independent -- a sequence
-    against the student's own step functions, an sgd against their own minibatches: in one live process
+    against the student's own step functions, a training loop against their own minibatches: in one live process
     the second group could simply replay what the first returned (globals, caches, files).
     """
     make = getattr(student, "fresh", None)

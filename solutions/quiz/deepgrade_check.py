@@ -247,7 +247,7 @@ def run_gradcheck(namespace: dict, spec: dict) -> None:
 
 
 def run_drop_mask(namespace: dict, spec: dict) -> None:
-    """Inverted dropout by its properties: zeros or x / (1 - rate), the drop rate, train=False, the backward.
+    """A random drop mask by its properties: zeros or x / (1 - rate), the drop rate, train=False, the backward.
 
     ``spec["rate"]`` is the probability of dropping an entry; messages call it ``spec["rate_name"]`` (the
     notebook's own symbol)."""

@@ -93,7 +93,7 @@ def _newton(X, y, lam, beta, b0, tol, inner_tol, max_newton):
     return beta, b0
 
 
-def lasso_logistic_path_fast(X_train, y_train, lambdas, X_val=None, y_val=None, tol=1e-6, inner_tol=1e-3,
+def lasso_logistic_path_fast(X_train, y_train, lambdas, X_val=None, y_val=None, tol=1e-6, inner_tol=1e-2,
                              max_newton=50, patience=None):
     """The lasso logistic path along decreasing ``lambdas`` with warm starts, IRLS and strong rules.
 

@@ -9,11 +9,18 @@ Everything about one assignment sits in one folder named by its id (PrairieLearn
 The engine finds a file of an assignment with :func:`assignment_file` and loads a Python file of it with
 :func:`assignment_module`; it names no assignment itself. The built-in folders ship with deepgrade: the
 checkout's ``templates/``, or ``autograder/_templates`` in an installed wheel (see setup.py).
+
+A course adds its own folder of assignment folders (``deepgrade --course DIR`` or ``$DEEPGRADE_COURSE``):
+it is searched before the built-in folders, file by file, so a course's ``<id>/manifest.toml`` alone
+overrides that file of a built-in assignment and a course folder with an id of its own adds an assignment.
+The course folder is also put on ``sys.path``, so its own reference module (``reference = ["my_ref"]`` in
+a manifest) imports.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from functools import cache
 from pathlib import Path
@@ -38,17 +45,54 @@ def _templates_dir() -> Path:
 
 
 TEMPLATES_DIR = _templates_dir()
+COURSE_ENV = "DEEPGRADE_COURSE"
+
+
+def course_dir() -> Path | None:
+    """The course's folder of assignment folders (``$DEEPGRADE_COURSE``), or None."""
+    value = os.environ.get(COURSE_ENV)
+    return Path(value).resolve() if value else None
+
+
+def search_path() -> tuple[Path, ...]:
+    """Where assignment folders are looked up, first match first: the course's folder, then the built-in."""
+    course = course_dir()
+    return (course, TEMPLATES_DIR) if course is not None else (TEMPLATES_DIR,)
+
+
+def _import_course() -> None:
+    course = course_dir()
+    if course is not None and str(course) not in sys.path:
+        sys.path.insert(0, str(course))
+
+
+def use_course(path: str | os.PathLike) -> Path:
+    """Search ``path`` before the built-in folders, in this process and the processes it starts (it sets
+    ``$DEEPGRADE_COURSE``). Call it before any assignment is loaded: loaded files are cached."""
+    course = Path(path).resolve()
+    if not course.is_dir():
+        raise FileNotFoundError(f"course folder {course} does not exist")
+    os.environ[COURSE_ENV] = str(course)
+    _import_course()
+    assignment_module.cache_clear()
+    return course
 
 
 def assignment_dir(assignment_id: str) -> Path:
-    """The folder of one assignment."""
+    """The first folder of the search path named ``assignment_id`` (the built-in one when none is)."""
+    for root in search_path():
+        if (root / assignment_id).is_dir():
+            return root / assignment_id
     return TEMPLATES_DIR / assignment_id
 
 
 def assignment_file(assignment_id: str, name: str) -> Path | None:
-    """The path of ``name`` in the assignment's folder, or None when the folder has no such file."""
-    path = assignment_dir(assignment_id) / name
-    return path if path.is_file() else None
+    """The path of ``name`` in the assignment's folders (the course's first), or None when none has it."""
+    for root in search_path():
+        path = root / assignment_id / name
+        if path.is_file():
+            return path
+    return None
 
 
 @cache
@@ -60,6 +104,7 @@ def assignment_module(assignment_id: str, name: str) -> ModuleType:
     path = assignment_file(assignment_id, f"{name}.py")
     if path is None:
         raise LookupError(f"assignment {assignment_id!r} has no {name}.py in {assignment_dir(assignment_id)}")
+    _import_course()  # a course's file may import the course's reference module
     module_name = f"{MODULE_PREFIX}.{assignment_id}.{name}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
@@ -70,3 +115,6 @@ def assignment_module(assignment_id: str, name: str) -> ModuleType:
         sys.modules.pop(module_name, None)
         raise
     return module
+
+
+_import_course()

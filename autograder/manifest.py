@@ -39,28 +39,59 @@ here; ``autograder.variants`` draws a student's values from them.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from autograder.folders import TEMPLATES_DIR, assignment_dir
+from autograder.folders import assignment_file, search_path
 
 MANIFEST = "manifest.toml"
 
 
-def discover_ids(folder: Path = TEMPLATES_DIR) -> tuple[str, ...]:
-    """The ids of the assignment folders under ``folder`` (those holding a manifest), by ``order``, then id."""
-    found = []
-    for path in folder.glob(f"*/{MANIFEST}"):
-        with open(path, "rb") as fh:
-            order = tomllib.load(fh).get("order", float("inf"))
-        if isinstance(order, bool) or not isinstance(order, (int, float)):
-            raise ValueError(f"{path}: order is {order!r}; expected a number")
-        found.append((order, path.parent.name))
-    return tuple(name for _, name in sorted(found))
+def discover_ids(*folders: Path) -> tuple[str, ...]:
+    """The ids of the assignment folders under ``folders`` (default: the search path), those holding a
+    manifest, by ``order`` (read from the first folder that has the id), then id."""
+    orders: dict[str, object] = {}
+    for folder in folders or search_path():
+        for path in sorted(folder.glob(f"*/{MANIFEST}")):
+            if path.parent.name in orders:
+                continue
+            with open(path, "rb") as fh:
+                order = tomllib.load(fh).get("order", float("inf"))
+            if isinstance(order, bool) or not isinstance(order, (int, float)):
+                raise ValueError(f"{path}: order is {order!r}; expected a number")
+            orders[path.parent.name] = order
+    return tuple(sorted(orders, key=lambda name: (orders[name], name)))
 
 
-ASSIGNMENT_IDS = discover_ids()
+class _Ids(Sequence):
+    """The assignment ids of the current search path (built-in folders, and a course's when one is used),
+    read again when the course changes; compares equal to the tuple of them."""
+
+    def _ids(self) -> tuple[str, ...]:
+        key = search_path()
+        if getattr(self, "_key", None) != key:
+            self._key, self._value = key, discover_ids(*key)
+        return self._value
+
+    def __getitem__(self, i):
+        return self._ids()[i]
+
+    def __len__(self) -> int:
+        return len(self._ids())
+
+    def __eq__(self, other) -> bool:
+        return self._ids() == (tuple(other) if isinstance(other, (tuple, list, _Ids)) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._ids())
+
+    def __repr__(self) -> str:
+        return repr(self._ids())
+
+
+ASSIGNMENT_IDS: Sequence[str] = _Ids()
 
 
 @dataclass(frozen=True)
@@ -126,7 +157,7 @@ def check_assignment_id(assignment_id: str) -> str:
 def load_manifest(assignment_id: str) -> Manifest:
     """Read and check ``templates/<assignment_id>/manifest.toml``."""
     check_assignment_id(assignment_id)
-    path = assignment_dir(assignment_id) / MANIFEST
+    path = assignment_file(assignment_id, MANIFEST)
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     return _parse(data, path, assignment_id)

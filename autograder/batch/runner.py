@@ -75,11 +75,11 @@ def grader_version() -> str:
     h = hashlib.sha256()
     # what decides a grade: the engine, the sandbox, the hidden suites, the reference, the given helpers
     # the grader installs (generate) and the manifests' points and variant spaces (templates)
-    from autograder.folders import TEMPLATES_DIR
+    from autograder.folders import search_path
 
     for sub in ("autograder/grading", "autograder/sandbox", "autograder/suites", "autograder/generate",
-                "autograder/variants.py", "autograder/manifest.py", "reference", TEMPLATES_DIR):
-        top = root / sub  # TEMPLATES_DIR is absolute (the packaged copy in a wheel, else the checkout's)
+                "autograder/variants.py", "autograder/manifest.py", "reference", *reversed(search_path())):
+        top = root / sub  # the folders are absolute (the packaged copy in a wheel, else the checkout's; a course's)
         for p in sorted(top.rglob("*")) if top.is_dir() else [top]:
             if p.is_file() and p.suffix in (".py", ".toml", ".json") and "__pycache__" not in p.parts:
                 h.update(p.relative_to(top.parent).as_posix().encode() + b"\0" + p.read_bytes())

@@ -37,8 +37,15 @@ class _Discovered(click.Group):
 
 @click.group(cls=_Discovered, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="deepgrade")
-def main():
+@click.option("--course", type=click.Path(exists=True, file_okay=False), envvar="DEEPGRADE_COURSE",
+              help="A course's folder of assignment folders (and its reference module), searched before the "
+                   "built-in ones file by file (else $DEEPGRADE_COURSE).")
+def main(course):
     """deepgrade: auto-graded exercises for ISLP chapter 10 (deep learning)."""
+    if course:
+        from autograder.folders import use_course
+
+        use_course(course)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from functools import cache
 
 import jinja2
 
-from autograder.folders import TEMPLATES_DIR, assignment_module
+from autograder.folders import assignment_module, search_path
 from autograder.generate.blanks import BEGIN, END, function_parameters, literal, render_function
 from autograder.generate.given import _module_of, given_cell
 from autograder.generate.solutions import BEGIN_STUDENT, END_STUDENT
@@ -36,10 +36,15 @@ def answer_form(form: str) -> str:
     return "a number, to at least 4 decimals"
 
 
-@cache
 def environment() -> jinja2.Environment:
+    return _environment(search_path())
+
+
+@cache
+def _environment(folders: tuple) -> jinja2.Environment:
+    """Templates found file by file along the folders (a course's first, then the built-in ones)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), undefined=jinja2.StrictUndefined,
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]), undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False,
     )
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.folders import assignment_dir
+from autograder.folders import assignment_dir, assignment_file
 from autograder.grading.plugin import GradingContext, GradingPlugin
 from autograder.grading.score import TestOutcome
 from autograder.manifest import check_assignment_id, load_manifest
@@ -60,7 +60,8 @@ class SuiteError(RuntimeError):
 
 def suite_path(assignment_id: str) -> Path:
     """``<assignment folder>/suite.py`` (it may be missing: :func:`_path` says so)."""
-    return assignment_dir(check_assignment_id(assignment_id)) / SUITE_FILE
+    check_assignment_id(assignment_id)
+    return assignment_file(assignment_id, SUITE_FILE) or assignment_dir(assignment_id) / SUITE_FILE
 
 
 def _rootdir() -> str:

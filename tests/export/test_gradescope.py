@@ -277,7 +277,7 @@ def test_setup_sh_installs_a_root_only_grader(image):
     packages unreadable by others, the Python runtime readable by all, and --check reporting protections?"""
     root, venv, site, log = image
     assert "installed" in log and "protections here" in log
-    assert (site / "autograder" / "suites" / "test_rnn.py").is_file()
+    assert (site / "autograder" / "_templates" / "rnn" / "suite.py").is_file()
     for path in (root / "source", site / "autograder", site / "reference"):
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
     assert stat.S_IMODE((root / "source" / "deepgrade.key").stat().st_mode) == 0o600
@@ -323,7 +323,7 @@ def test_hostile_submissions_gain_nothing_in_a_gradescope_like_container(image):
 import sys
 stolen = {{}}
 for p in [{str(root / 'source' / 'deepgrade.key')!r}, {str(root / 'source' / 'deepgrade.json')!r},
-          {str(site / 'autograder' / 'suites' / 'test_rnn.py')!r}, {str(root / 'submission_metadata.json')!r}]:
+          {str(site / 'autograder' / '_templates' / 'rnn' / 'suite.py')!r}, {str(root / 'submission_metadata.json')!r}]:
     try:
         stolen[p] = open(p).read()[:300]
     except OSError as e:

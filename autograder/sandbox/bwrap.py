@@ -27,6 +27,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from autograder.folders import COURSE_ENV
+
 HIDDEN_ALWAYS = ("/root", "/home", "/run", "/srv", "/mnt", "/media")
 OWN_PACKAGES = ("autograder", "reference")  # hidden even where installed into a bound site-packages
 SYSTEM_LIBS = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32", "/libx32")
@@ -60,13 +62,16 @@ def package_dirs() -> list[str]:
 
 
 def default_hidden(extra=(), site=()) -> list[str]:
-    """Paths that must never be visible: repository, its parent, home, data dirs, our packages, ``extra``.
+    """Paths that must never be visible: repository, its parent, home, data dirs, our packages, a course's
+    folder (``$DEEPGRADE_COURSE``: its hidden suites and reference), ``extra``.
 
     Outside the allowlist nothing is visible anyway; these matter where they lie
     inside a bound directory (a package installed into site-packages, a hidden file
     the grader named with ``SandboxConfig.hide``).
     """
     paths = list(HIDDEN_ALWAYS) + [os.path.expanduser("~")] + list(extra)
+    if os.environ.get(COURSE_ENV):
+        paths.append(os.path.realpath(os.environ[COURSE_ENV]))
     paths += [os.path.join(s, name) for s in site for name in OWN_PACKAGES]
     for pkg in package_dirs():
         paths.append(pkg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,40 @@ def test_course_manifest_overrides_only_the_points(course):
         graded = _grade(solution, "rnn", "demo", **where)
         assert (graded["score"], graded["max_score"]) == (20.0, 20.0), graded
         assert {q["max_score"] for q in graded["questions"].values()} == {5.0}
+
+
+def test_the_sandbox_hides_the_course_folder(monkeypatch, tmp_path):
+    """Is a course's folder (its hidden suites, its reference) among the paths student code never sees?"""
+    from autograder.sandbox.bwrap import default_hidden
+
+    monkeypatch.delenv("DEEPGRADE_COURSE", raising=False)
+    assert str(tmp_path.resolve()) not in default_hidden()
+    monkeypatch.setenv("DEEPGRADE_COURSE", str(tmp_path))
+    assert str(tmp_path.resolve()) in default_hidden()
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap hides paths; without it fewer protections hold")
+def test_student_code_cannot_read_the_course(course, tmp_path):
+    """Graded with --course, can a submission read the course's hidden suite or import its reference? (It
+    answers right only when it cannot, so full marks mean the course stayed hidden.)"""
+    (tmp_path / "ana").mkdir()
+    submission = tmp_path / "ana" / "scale.py"
+    submission.write_text(f'''import numpy as np
+
+
+def scale_forward(x, c):
+    seen = False
+    try:
+        open({str(course / "scale" / "suite.py")!r}).read()
+        seen = True
+    except OSError:
+        pass
+    try:
+        import course_ref  # noqa: F401
+        seen = True
+    except ImportError:
+        pass
+    return np.zeros_like(x) if seen else c * np.asarray(x, dtype=np.float64) + 1.0
+''')
+    graded = _grade(submission, "scale", "ana", course=course)
+    assert graded["score"] == 3.0, graded

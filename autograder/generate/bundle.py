@@ -30,7 +30,6 @@ from autograder.variants import variant as make_variant
 
 STUDENT_STEPS: tuple[Callable[[list[Cell]], list[Cell]], ...] = (clear_solutions,)
 SOLUTION_STEPS: tuple[Callable[[list[Cell]], list[Cell]], ...] = (strip_markers,)
-HIDDEN_VARIANT_KEYS = ("option_order",)  # trusted: never written into a bundle
 
 
 FILES_HOOK = "files"  # <id>/files.py: files() -> {name: bytes}, data every bundle of the assignment carries
@@ -69,8 +68,10 @@ def assignment_files(assignment_id: str) -> dict[str, bytes]:
 
 
 def public_variant(variant: dict) -> dict:
-    """The variant as a student may see it (drawn option orders left out)."""
-    return {k: v for k, v in variant.items() if k not in HIDDEN_VARIANT_KEYS}
+    """The variant as a student may see it: without the orders its manifest's ``[variant_orders]`` draws
+    (trusted: a concept question's option order would give its answer away)."""
+    hidden = load_manifest(variant["assignment"]).variant_orders
+    return {k: v for k, v in variant.items() if k not in hidden}
 
 
 def _version(cells: list[Cell], steps, variant: dict, kind: str) -> dict[str, bytes]:

@@ -6,7 +6,8 @@ Templates are jinja2 (``StrictUndefined``: a misspelt name is an error) and call
 - ``function_cell(name)``: a function students write (signature, docstring, marked body);
 - ``check_import_cell()``, ``check_cell(name)``: self-check cells (tagged ``skip-grading``);
 - ``answer_cell(question)``: the module-level answers of a question with blanks;
-- ``concept(name)``: a concept question's prompt and options, in the variant's order;
+- ``folder(name)``: a Python file of the assignment's folder, for text the folder writes itself
+  (e.g. ``markdown(folder("key").some_text(v))``); ``markdown(text)``: text as a markdown cell's lines;
 - ``points(question)``, ``q``, ``manifest``, ``v`` (the variant), ``student``.
 """
 
@@ -115,13 +116,9 @@ class Context:
                           "variables), then delete the raise line.", BEGIN_STUDENT, *student, END_STUDENT,
                           BEGIN, *solution, END]) + "\n"
 
-    def concept(self, name: str) -> str:
-        folder_key = assignment_module(self.manifest.id, "key")  # the folder's concept bank and letters
-        LETTERS, item = folder_key.LETTERS, folder_key.concept_bank()[name]
-        order = self.variant["option_order"][name]
-        lines = [item["prompt"], ""] + [f"- **{LETTERS[i]}.** {item['options'][j]}" for i, j in enumerate(order)]
-        lines += ["", f"Answer: `{name}`"]
-        return _markdown("\n".join(lines))
+    def folder(self, name: str):
+        """A Python file of the assignment's folder (``<id>/<name>.py``): text only the folder can write."""
+        return assignment_module(self.manifest.id, name)
 
     def points(self, question: str) -> str:
         p = next(q.points for q in self.manifest.questions if q.name == question)
@@ -142,7 +139,8 @@ class Context:
             "q": {q.name: q for q in self.manifest.questions}, "points": self.points,
             "points_table": self.points_table, "given_cell": self.given_cell,
             "function_cell": self.function_cell, "check_import_cell": self.check_import_cell,
-            "check_cell": self.check_cell, "answer_cell": self.answer_cell, "concept": self.concept,
+            "check_cell": self.check_cell, "answer_cell": self.answer_cell, "folder": self.folder,
+            "markdown": _markdown,
         }
 
 

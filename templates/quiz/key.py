@@ -38,6 +38,14 @@ def concept_bank() -> dict[str, dict]:
     return bank
 
 
+def concept_text(variant: dict, concept: str) -> str:
+    """A concept question as the notebook shows it: the prompt, the options in the variant's order, the
+    answer's name (markdown; the template's ``markdown`` turns it into comment lines)."""
+    item, order = concept_bank()[concept], variant["option_order"][concept]
+    lines = [item["prompt"], ""] + [f"- **{LETTERS[i]}.** {item['options'][j]}" for i, j in enumerate(order)]
+    return "\n".join([*lines, "", f"Answer: `{concept}`"])
+
+
 def concept_letter(variant: dict, concept: str) -> str:
     """The letter under which the correct option of ``concept`` appears for this variant."""
     order = variant["option_order"][concept]

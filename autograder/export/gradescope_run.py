@@ -32,6 +32,8 @@ import time
 import traceback
 from pathlib import Path
 
+from autograder.export import job_files
+
 ROOT_ENV = "DEEPGRADE_GS_ROOT"
 KEY_FILE = "deepgrade.key"  # as in autograder.export.gradescope (not imported: it pulls in the exporter)
 CONFIG_FILE = "deepgrade.json"
@@ -48,32 +50,8 @@ class NotGradable(Exception):
     """The student's submission cannot be graded; the message tells the student why (score 0)."""
 
 
-def _read_json(path: Path, limit: int, what: str) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
-    except OSError as exc:
-        raise RuntimeError(f"{what} {path}: cannot read it ({exc.strerror})") from None
-    if len(raw) > limit:
-        raise RuntimeError(f"{what} {path} is larger than {limit} bytes")
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise RuntimeError(f"{what} {path} is not JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise RuntimeError(f"{what} {path} is not a JSON object")
-    return data
-
-
 def read_secret(source: Path) -> bytes:
-    path = source / KEY_FILE
-    try:
-        secret = path.read_bytes().strip()
-    except OSError as exc:
-        raise RuntimeError(f"course secret {path}: cannot read it ({exc.strerror})") from None
-    if not secret:
-        raise RuntimeError(f"course secret {path} is empty")
-    return secret
+    return job_files.read_secret(source / KEY_FILE)
 
 
 def students(metadata: dict, identity: str) -> list[str]:
@@ -188,10 +166,10 @@ def grade(root: Path) -> dict:
     """
     start = time.perf_counter()
     source = root / "source"
-    config = _read_json(source / CONFIG_FILE, 1 << 16, "autograder config")
+    config = job_files.read_json_object(source / CONFIG_FILE, 1 << 16, "autograder config")
     assignment, visibility = str(config["assignment"]), str(config.get("visibility", "after_published"))
     secret = read_secret(source)
-    metadata = _read_json(root / "submission_metadata.json", MAX_METADATA_BYTES, "submission metadata")
+    metadata = job_files.read_json_object(root / "submission_metadata.json", MAX_METADATA_BYTES, "submission metadata")
     if os.geteuid() == 0:  # uid 65534 may not even enter /autograder: file modes alone, Landlock or not, keep
         os.chmod(root, 0o700)  # the secret, the metadata, the submission and the results from student code
     preload = threading.Thread(target=_preload, args=(assignment,), name="deepgrade-preload", daemon=True)
@@ -246,7 +224,7 @@ def check(root: Path) -> int:
     from autograder.sandbox.requirements import parse, refusal
 
     source = root / "source"
-    config = _read_json(source / CONFIG_FILE, 1 << 16, "autograder config")
+    config = job_files.read_json_object(source / CONFIG_FILE, 1 << 16, "autograder config")
     read_secret(source)
     manifest = load_manifest(str(config["assignment"]))
     import autograder.grading.engine  # noqa: F401

@@ -13,13 +13,13 @@ charges no attempt. ``$DEEPGRADE_PL_ROOT`` replaces ``/grade``, for tests only.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
 import traceback
 from pathlib import Path
 
+from autograder.export import job_files
 from autograder.export.prairielearn import CONFIG_FILE, KEY_FILE, variant_student
 from autograder.grading.formats import summary, to_prairielearn, write_json
 
@@ -31,36 +31,8 @@ class NotGradable(Exception):
     """The submission cannot be graded; the message is shown to the student as a format error."""
 
 
-def _read_json(path: Path, limit: int, what: str) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
-    except OSError as exc:
-        raise RuntimeError(f"{what} {path}: cannot read it ({exc.strerror})") from None
-    if len(raw) > limit:
-        raise RuntimeError(f"{what} {path} is larger than {limit} bytes")
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise RuntimeError(f"{what} {path} is not JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise RuntimeError(f"{what} {path} is not a JSON object")
-    return data
-
-
 def _secret(tests: Path) -> bytes:
-    path = tests / KEY_FILE
-    try:
-        secret = path.read_bytes().strip()
-    except OSError as exc:
-        raise RuntimeError(f"course secret {path}: cannot read it ({exc.strerror})") from None
-    try:
-        path.unlink()  # nothing that runs after this can read it from disk
-    except OSError:
-        pass
-    if not secret:
-        raise RuntimeError(f"course secret {path} is empty")
-    return secret
+    return job_files.read_secret(tests / KEY_FILE, delete=True)
 
 
 def _variant(data: dict, variants: int) -> int:
@@ -88,9 +60,9 @@ def _upload(student: Path, name: str) -> Path:
 def grade(root: Path) -> dict:
     """Grade the job laid out under ``root``; return PrairieLearn's results object."""
     tests = root / "tests"
-    config = _read_json(tests / CONFIG_FILE, 1 << 16, "question config")
+    config = job_files.read_json_object(tests / CONFIG_FILE, 1 << 16, "question config")
     secret = _secret(tests)
-    data = _read_json(root / "data" / "data.json", MAX_DATA_BYTES, "PrairieLearn data")
+    data = job_files.read_json_object(root / "data" / "data.json", MAX_DATA_BYTES, "PrairieLearn data")
     k = _variant(data, int(config["variants"]))
     try:
         path = _upload(root / "student", str(config["upload"]))

@@ -5,7 +5,8 @@ Every submission is a generated notebook (``autograder.generate``) with at most 
 * ``solution``: the solution version, as generated;
 * ``blank``: the student version, handed in untouched;
 * ``partly wrong``: the solution plus a last cell that wraps one function so its result is a little
-  off (for an assignment of blanks only: one numeric answer changed), as if the student broke it while tidying up;
+  off (or changes one numeric answer), as if the student broke it while tidying up; the folder's ``demo.py``
+  may name which (``BREAK``), else the engine picks (:func:`broken_name`);
 * ``hostile``: the student version plus an attack from :data:`ATTACKS`, the one its folder's ``demo.py``
   names (``HOSTILE``), a different one per assignment. Each would gain points or hurt the grader if isolation failed; graded, it earns
   nothing beyond what the blank earns, and the other students' grades are unchanged.
@@ -148,21 +149,36 @@ def _with_cell(raw: bytes, source: str, *, first: bool) -> bytes:
     return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+BREAK = "BREAK"  # <id>/demo.py: the function or blank the partly wrong submission breaks (optional)
+
+
 def broken_function(manifest: Manifest) -> str | None:
-    """The function the partly wrong submission breaks: the first of the last question that has
-    functions (so earlier questions keep their points). None when the assignment has none."""
+    """The function the engine's partly wrong submission breaks by default: the first of the last question
+    that has functions (so earlier questions keep their points). None when the assignment has none."""
     for q in reversed(manifest.questions):
         if q.functions:
             return q.functions[0]
     return None
 
 
+def broken_name(manifest: Manifest) -> str:
+    """The function or blank the partly wrong submission breaks: ``BREAK`` in the folder's ``demo.py``, else
+    :func:`broken_function`, else the first blank. Its question is the one that submission must lose
+    points on, and only there (``deepgrade validate`` checks it)."""
+    name = None
+    if assignment_file(manifest.id, DEMO_FILE + ".py"):
+        name = getattr(assignment_module(manifest.id, DEMO_FILE), BREAK, None)
+    name = name or broken_function(manifest) or manifest.questions[0].blanks[0]
+    if name not in manifest.functions and name not in manifest.blanks:
+        raise ValueError(f"{manifest.id}/demo.py: {BREAK} is {name!r}; expected a function or blank of the manifest")
+    return name
+
+
 def partly_wrong(solution: bytes, manifest: Manifest) -> bytes:
-    """The solution notebook with one function (or, for an assignment of blanks only, one numeric answer) made wrong."""
-    fn = broken_function(manifest)
-    if fn is None:
-        blank = manifest.questions[0].blanks[0]
-        source = f"# deepgrade demo: a wrong answer on purpose\n{blank} = {blank} + 1.0\n"
+    """The solution notebook with one function (or one numeric answer) made wrong: :func:`broken_name`."""
+    fn = broken_name(manifest)
+    if fn in manifest.blanks:
+        source = f"# deepgrade demo: a wrong answer on purpose\n{fn} = {fn} + 1.0\n"
     else:
         source = (
             f"# deepgrade demo: {fn} is broken on purpose (its result is a little off)\n"

@@ -6,15 +6,12 @@ import ast
 import inspect
 import json
 import re
-import textwrap
 
 import pytest
 
 from autograder.answer_key import answer_key
 from autograder.folders import TEMPLATES_DIR
-from autograder.generate.given import given_source
-from autograder.generate.render import _module_of
-from autograder.generate.sources import lookup
+from autograder.generate.leaks import body_lines, scan, text_of
 from autograder.grading.runner import suite_path
 from autograder.manifest import ASSIGNMENT_IDS, load_manifest
 from autograder.variants import DEMO_SECRET, hidden_seed, variant
@@ -22,24 +19,10 @@ from autograder.variants import DEMO_SECRET, hidden_seed, variant
 
 def _body_lines(assignment: str, fn: str) -> list[str]:
     """The distinctive lines of a reference function's body (not its docstring)."""
-    src = textwrap.dedent(lookup(_module_of(load_manifest(assignment), fn), fn).source)
-    node = ast.parse(src).body[0]
-    lines = src.split("\n")[node.body[1].lineno - 1: node.end_lineno]
-    given = given_source(assignment) or ""
-    return [ln.strip() for ln in lines
-            if len(ln.strip()) >= 20 and not ln.strip().startswith("#") and ln.strip() not in given]
+    return body_lines(load_manifest(assignment), fn)
 
 
-def _text(files: dict[str, bytes]) -> str:
-    """Everything a student reads: notebook cell sources (unescaped), the script, the other files."""
-    parts = []
-    for name, data in files.items():
-        if name.endswith(".ipynb"):
-            parts += [c["source"] for c in json.loads(data)["cells"]]
-            parts.append(json.dumps(json.loads(data)["metadata"]))
-        else:
-            parts.append(data.decode("utf-8"))
-    return "\n".join(parts)
+_text = text_of
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
@@ -142,3 +125,26 @@ def test_no_hidden_suite(assignment, bundles):
         assert suite.name not in {name.rsplit("/", 1)[-1] for name in files}
         text = "\n".join(data.decode("utf-8", "replace") for data in files.values())
         assert not [d for d in definitions if f"def {d}(" in text]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
+def test_the_engine_scan_finds_nothing(assignment, bundles, course):
+    """Does the leak scan ``deepgrade validate`` runs find nothing in a generated bundle?"""
+    assert scan(bundles[assignment], course[0]) == []
+
+
+def test_the_engine_scan_finds_a_leak(bundles, course):
+    """Does the scan name a solution body pasted into the student notebook, a non-None blank and the secret?"""
+    from autograder.generate.bundle import Bundle
+
+    b = bundles["rnn"]
+    fn = load_manifest("rnn").functions[0]
+    line = body_lines(load_manifest("rnn"), fn)[0]
+    files = dict(b.files, **{"notes.py": (line + "\n" + course[0].decode()).encode()})
+    problems = scan(Bundle(b.assignment, b.student, files, b.solution_files), course[0])
+    assert any(fn in p for p in problems) and any("secret" in p for p in problems), problems
+    quiz = bundles["quiz"]
+    blank = load_manifest("quiz").blanks[0]
+    files = dict(quiz.files, **{"answers.py": f"{blank} = 1.5\n".encode()})
+    problems = scan(Bundle(quiz.assignment, quiz.student, files, None), course[0])
+    assert any(f"blank {blank}" in p for p in problems), problems

@@ -188,3 +188,18 @@ def test_the_verdicts():
     assert check_wrong(_result(a=(2, 2), b=(0, 1)), "b") is None
     assert "loses nothing on its declared question b" in check_wrong(_result(a=(2, 2), b=(1, 1)), "b")
     assert "loses points elsewhere: a 1/2" in check_wrong(_result(a=(1, 2), b=(0, 1)), "b")
+
+
+def test_the_authoring_walkthrough_validates(tmp_path):
+    """Do the files docs/authoring.md shows make a course whose assignment passes validate as the doc says?"""
+    import re
+
+    doc = (ROOT / "docs" / "authoring.md").read_text()
+    files = re.findall(r"\*\*`(course/[^`]+)`\*\*\n\n```\w*\n(.*?)\n```", doc, flags=re.S)
+    assert {p for p, _ in files} >= {"course/course_ref.py", "course/scale/manifest.toml", "course/scale/suite.py"}
+    for path, body in files:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(body + "\n")
+    assert "deepgrade --course course validate scale" in doc
+    r = deepgrade("validate", "scale", "--students", "2", course=tmp_path / "course")
+    assert r.returncode == 0 and "every check passed for 2 students" in r.stdout, r.stdout + r.stderr

@@ -247,7 +247,7 @@ def gd_least_squares(X, y, rho, steps, theta0=None):
     rho = scalar("rho", rho, 0.0, None, low_open=True)
     steps = positive_int("steps", steps, minimum=0)
     for _ in range(steps):
-        theta = gd_step(theta, squared_loss_grad(theta, X, y), rho)
+        theta = theta - rho * squared_loss_grad(theta, X, y)
     return theta
 
 

@@ -140,12 +140,17 @@ def _questions(specs: dict[str, Spec], functions: dict) -> list[Question]:
             ]
         else:
             used.add(name)
-            first = (inspect.getdoc(functions[name][1]) or name).splitlines()[0].rstrip(".")
-            q = Question(name, first.replace('"', "'")[:80], [name], 2)
+            q = Question(name, _title(inspect.getdoc(functions[name][1]) or name), [name], 2)
             q.tests = [{"name": name, "kind": "function", "fn": name,
                         "doc": f"{name} against the reference on hidden inputs"}]
         questions.append(q)
     return questions
+
+
+def _title(doc: str, limit: int = 60) -> str:
+    """A question's title from its function's first docstring line: up to a colon, cut at a word."""
+    first = doc.splitlines()[0].split(": ")[0].rstrip(".").replace('"', "'")
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " ..."
 
 
 def _order() -> int:
@@ -166,7 +171,7 @@ def render_files(assignment_id: str, sources: list[str], title: str | None = Non
     dims = list(dict.fromkeys(d for s in drawn for p in s.inputs if not p.default for d in p.dims))
     variant = _variant(drawn)
     sizes = {d: SIZE_GRID for d in dims if d not in variant}  # the public checks' sizes: the student's own
-    modules = list(dict.fromkeys(m for m, _ in functions.values()))
+    modules = sorted(dict.fromkeys(m for m, _ in functions.values()))
     imports = [(m, sorted(n for n, (mm, _) in functions.items() if mm == m)) for m in modules]
     context = {
         "id": assignment_id, "title": title or assignment_id.replace("_", " ").capitalize(),

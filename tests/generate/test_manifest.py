@@ -114,5 +114,5 @@ def test_ids_are_the_folders_with_a_manifest_sorted_by_order(tmp_path):
 
 def test_built_in_order_is_the_chapter_order():
     """Do dashboards and the demo keep the chapter's order now that ids come from the folders?"""
-    assert ASSIGNMENT_IDS == ("bow", "rnn", "lstm", "ar", "sgd", "dropout", "quiz")
+    assert ASSIGNMENT_IDS == ("bow", "rnn", "lstm", "ar", "sgd", "dropout", "quiz", "minnorm")
     assert [load_manifest(a).show_variant for a in ASSIGNMENT_IDS].count(False) == 1

@@ -26,6 +26,7 @@ MODULES = {
     "sgd": ("reference.validate", "reference.activations", "reference.sgd"),
     "bow": ("reference.validate", "reference.bow"),
     "quiz": (),
+    "minnorm": ("reference.validate", "reference.activations", "reference.sgd", "reference.minnorm"),
 }
 
 
@@ -55,6 +56,9 @@ def solution(aid: str, student: str, secret: bytes = DEMO_SECRET) -> str:
     if aid == "rnn":
         act = variant(aid, student, secret)["activation"]
         src = mutate(src, 'activation="tanh"', f'activation="{act}"', count=2)
+    if aid == "minnorm":
+        feature = variant(aid, student, secret)["feature_map"]
+        src = mutate(src, "W, ps, feature_map):", f'W, ps, feature_map="{feature}"):')
     return src + "\n\n" + answers(aid, student, secret) + "\n"
 
 
@@ -373,10 +377,45 @@ def style(aid: str, student: str, secret: bytes = DEMO_SECRET) -> str:
             out.append(f"{name} = {value!r}" if not isinstance(value, str) else f"{name} = '({value.lower()})'")
         return "\n".join(out) + "\n"
     text = {"rnn": RNN_LOOPS_FLOAT32, "lstm": LSTM_EINSUM_OBJECT_CACHE, "dropout": DROPOUT_BINOMIAL,
-            "ar": AR_LOOPS_NORMAL_EQUATIONS, "sgd": SGD_OWN, "bow": BOW_DENSE}[aid]
+            "ar": AR_LOOPS_NORMAL_EQUATIONS, "sgd": SGD_OWN, "bow": BOW_DENSE, "minnorm": MINNORM_SVD}[aid]
     if aid == "rnn":
         text = text.format(act=variant(aid, student, secret)["activation"])
+    if aid == "minnorm":
+        text = text.replace("FEATURE", variant(aid, student, secret)["feature_map"])
     return text + "\n" + answers(aid, student, secret) + "\n"
+
+
+MINNORM_SVD = '''
+import numpy as np
+
+
+def min_norm_solution(X, y):  # through the SVD, small singular values cut as lstsq does
+    U, s, Vt = np.linalg.svd(np.asarray(X, float), full_matrices=False)
+    keep = s > s.max() * max(np.shape(X)) * np.finfo(float).eps
+    return Vt[keep].T @ ((U[:, keep].T @ y) / s[keep])
+
+
+def gd_least_squares(X, y, rho, steps, theta0=None):
+    theta = np.zeros(X.shape[1]) if theta0 is None else theta0.astype(float)
+    n = len(y)
+    for _ in range(steps):
+        residual = y - X.dot(theta)
+        theta = theta + (rho / n) * X.T.dot(residual)
+    return theta
+
+
+def ridge_solution(X, y, lam):  # the dual form: X^T (X X^T + lam I)^-1 y
+    return X.T @ np.linalg.solve(X @ X.T + lam * np.eye(X.shape[0]), y)
+
+
+def double_descent_curve(X, y, X_test, y_test, W, ps):
+    phi = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh, "abs": np.abs}["FEATURE"]
+    errors = []
+    for p in ps:
+        beta = min_norm_solution(phi(X @ W[:, :p]) / p ** 0.5, y)
+        errors.append(float(np.mean((phi(X_test @ W[:, :p]) / p ** 0.5 @ beta - y_test) ** 2)))
+    return np.array(errors)
+'''
 
 
 # -- subtly wrong solutions: (assignment, student, name, [(old, new)], the question that must lose) ----------

@@ -55,3 +55,19 @@ def command(assignment, fmt, out, force, secret_file, demo, **given):
     if demo:
         click.echo("note: the public demo secret was used; anyone can rebuild these variants", err=True)
     click.echo(f"wrote {len(written)} files of --format {fmt} for {assignment} to {out}", err=True)
+    _course_note(exporter, fmt, assignment)
+
+
+def _course_note(exporter, fmt: str, assignment: str) -> None:
+    """Where the files of a course folder's assignment went, or why they did not travel."""
+    from autograder.folders import course_dir
+
+    course = course_dir()
+    if course is None or not (course / assignment).is_dir() and not any(course.glob("*.py")):
+        return
+    if getattr(exporter, "ships_course", False):
+        click.echo(f"note: {assignment}'s folder and the course's reference modules from {course} are in the "
+                   "export, readable by the grader only", err=True)
+    else:
+        click.echo(f"note: --format {fmt} gives its files to students too, so {course} is not in the export: "
+                   f"where it grades, install deepgrade and set DEEPGRADE_COURSE to a copy of that folder", err=True)

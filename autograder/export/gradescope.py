@@ -19,7 +19,9 @@ The zip written here (``gradescope.zip``):
 - ``deepgrade.json``: the assignment, which field of ``users[0]`` is the student id (``--identity``),
   the visibility of each hidden test's details (``--visibility``) and the protections grading requires
   (``--require``);
-- ``deepgrade.key``: the course secret (mode 0600). Keep the zip where only course staff can read it.
+- ``deepgrade.key``: the course secret (mode 0600). Keep the zip where only course staff can read it;
+- ``course/``: for an assignment of a course folder (``--course``), its folder and the course's reference
+  modules (:mod:`autograder.export.course_files`), root-only like the rest of ``source/``.
 """
 
 from __future__ import annotations
@@ -187,9 +189,19 @@ def build_wheel(dest: Path) -> Path:
     return _wheel_from_checkout(repo, dest) if repo else _wheel_from_install(dest)
 
 
+def _course(assignment: str) -> dict[str, bytes]:
+    from autograder.export.course_files import course_files
+
+    try:
+        return course_files(assignment)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+
+
 # -- the exporter ----------------------------------------------------------------------------------------
 class GradescopeExporter:
     name = "gradescope"
+    ships_course = True  # a course's assignment folder travels in the zip
     summary = "a Gradescope autograder zip (setup.sh, run_autograder, deepgrade's wheel, the course secret)"
     settings = (
         Setting("identity", str, "email", "gradescope: the field of submission_metadata.json's users[0] that "
@@ -231,6 +243,7 @@ class GradescopeExporter:
                 KEY_FILE: (job.secret + b"\n", 0o600),
                 wheel.name: (wheel.read_bytes(), 0o644),
             }
+            files |= {name: (data, 0o600) for name, data in _course(job.assignment).items()}
         return [write(job.out / ZIP_NAME, _zip(files), 0o600)]
 
 

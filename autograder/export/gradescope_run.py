@@ -133,6 +133,13 @@ def find_submission(folder: Path, assignment: str) -> Path:
     return path
 
 
+def _use_course(source: Path) -> None:
+    """The course folder the export shipped (``source/course``), for an assignment of a course."""
+    from autograder.export.course_files import activate
+
+    activate(source)
+
+
 def _preload(assignment: str) -> None:
     """Import what grading needs (pytest, the engine, the suite's helpers and the reference) while the
     sandbox starts; an import that fails here fails again, with its message, where grading needs it."""
@@ -166,6 +173,7 @@ def grade(root: Path) -> dict:
     """
     start = time.perf_counter()
     source = root / "source"
+    _use_course(source)
     config = job_files.read_json_object(source / CONFIG_FILE, 1 << 16, "autograder config")
     assignment, visibility = str(config["assignment"]), str(config.get("visibility", "after_published"))
     secret = read_secret(source)
@@ -224,6 +232,7 @@ def check(root: Path) -> int:
     from autograder.sandbox.requirements import parse, refusal
 
     source = root / "source"
+    _use_course(source)
     config = job_files.read_json_object(source / CONFIG_FILE, 1 << 16, "autograder config")
     read_secret(source)
     manifest = load_manifest(str(config["assignment"]))

@@ -98,6 +98,7 @@ def source_notebook(v: Variant) -> dict:
 
 class NbgraderExporter:
     name = "nbgrader"
+    ships_course = False  # nbgrader releases its files to students too: a course folder stays out
     summary = "an nbgrader source assignment (source/ID/ID.ipynb) whose grade cells call deepgrade"
     settings = (Setting("student", str, DEFAULT_STUDENT, "otter, nbgrader: whose variant to export"),)
 

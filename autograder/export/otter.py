@@ -148,6 +148,7 @@ def requirements(requirement: str) -> str:
 
 class OtterExporter:
     name = "otter"
+    ships_course = False  # otter gives its files to students too: a course folder stays out
     summary = "an otter-grader master notebook (otter assign) whose hidden tests call deepgrade"
     settings = (
         Setting("student", str, DEFAULT_STUDENT, "otter, nbgrader: whose variant to export"),

@@ -11,7 +11,8 @@ PrairieLearn's question format (docs: questions, externalGrading, elements/pl-fi
 - ``clientFilesQuestion/``: one zip per variant (the notebook and its self-check files), served to students;
 - ``tests/``: copied by PrairieLearn to ``/grade/tests`` for the grading job only, never served: the
   entrypoint ``run.sh`` (which runs :mod:`autograder.export.prairielearn_grade`), ``deepgrade.json`` (the
-  assignment, the number of variants, the upload's name) and ``deepgrade.key``, the course secret.
+  assignment, the number of variants, the upload's name), ``deepgrade.key``, the course secret, and for an
+  assignment of a course folder ``course/`` (:mod:`autograder.export.course_files`).
 
 Variant ``k`` is deepgrade's student ``pl-v<k>``: its parameters and hidden seed derive from the course
 secret like any student's; hidden inputs also depend on the submitted code.
@@ -94,6 +95,7 @@ def _uuid(out: Path) -> str:
 
 class PrairieLearnExporter:
     name = "prairielearn"
+    ships_course = True  # a course's assignment folder travels in tests/course/
     summary = "a PrairieLearn question directory (externally graded by deepgrade in a Docker image)"
     settings = (
         Setting("variants", int, 16, "prairielearn: how many variants to generate (the variant seed picks one)"),
@@ -139,6 +141,13 @@ class PrairieLearnExporter:
                 {"assignment": job.assignment, "variants": variants, "upload": upload}, indent=2) + "\n"),
             write(out / "tests" / KEY_FILE, job.secret + b"\n", 0o600),
         ]
+        from autograder.export.course_files import course_files
+
+        try:
+            shipped = course_files(job.assignment)
+        except ValueError as exc:
+            raise ExportError(str(exc)) from None
+        written += [write(out / "tests" / name, data, 0o600) for name, data in shipped.items()]
         for k in range(variants):
             bundle = build_bundle(job.assignment, variant_student(k), job.secret)
             name = f"deepgrade-{job.assignment}-v{k}.zip"

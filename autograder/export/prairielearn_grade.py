@@ -60,6 +60,9 @@ def _upload(student: Path, name: str) -> Path:
 def grade(root: Path) -> dict:
     """Grade the job laid out under ``root``; return PrairieLearn's results object."""
     tests = root / "tests"
+    from autograder.export.course_files import activate
+
+    activate(tests)  # an assignment of a course folder: the export shipped its files in tests/course
     config = job_files.read_json_object(tests / CONFIG_FILE, 1 << 16, "question config")
     secret = _secret(tests)
     data = job_files.read_json_object(root / "data" / "data.json", MAX_DATA_BYTES, "PrairieLearn data")

@@ -41,12 +41,18 @@ def numerical_gradient(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, df,
     return grad
 
 
-def rel_error(a, b, eps: float = 1e-8) -> float:
-    """Max relative error max |a - b| / max(eps, |a| + |b|) over entries (CS231n)."""
+def rel_error(a, b, eps: float = 1e-8, floor: float = 0.0) -> float:
+    """Max relative error max |a - b| / max(eps, |a| + |b|) over entries (CS231n).
+
+    With ``floor`` > 0 the denominator is at least ``floor`` times the largest entry of either array: an entry
+    far smaller than the gradient's scale is then judged by its absolute difference, so the rounding noise of
+    a centred difference (about 1e-10) on an entry of 1e-5 does not count as a relative error of 1e-5.
+    """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a has shape {a.shape}; expected the shape of b, {b.shape}")
     if a.size == 0:
         return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(eps, np.abs(a) + np.abs(b))))
+    low = max(eps, floor * float(max(np.max(np.abs(a)), np.max(np.abs(b))))) if floor > 0 else eps
+    return float(np.max(np.abs(a - b) / np.maximum(low, np.abs(a) + np.abs(b))))

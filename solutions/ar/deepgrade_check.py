@@ -43,6 +43,7 @@ SKIP_TAG = "skip-grading"
 NOT_SUFFICIENT = ("The grader runs hidden tests on other inputs: passing here is necessary, not sufficient, "
                   "and this is not your score.")
 PIP_NAMES = {"sklearn": "scikit-learn"}
+GRAD_FLOOR = 1e-3  # gradient entries below 1e-3 of the largest are judged by their absolute difference
 
 
 class CheckFailed(Exception):
@@ -235,7 +236,7 @@ def run_gradcheck(namespace: dict, spec: dict) -> None:
 
         df = np.concatenate([np.asarray(d, dtype=np.float64).ravel() for d in douts])
         num = numerical_gradient(f, x, df)
-        err = rel_error(got, num)
+        err = rel_error(got, num, floor=GRAD_FLOOR)
         if not np.all(np.isfinite(got)) or err > spec.get("tol", 1e-6):
             diff = np.abs(got - num)
             idx = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()

@@ -8,6 +8,8 @@ checks, top-down:
 * ``partly wrong``: the demo's partly wrong submission (``autograder/demo/submissions.py``: one function a
   little off or one blank changed, the folder's ``demo.py`` ``BREAK`` or the engine's choice) loses points
   on the question that function or blank belongs to, and only there;
+* ``hostile``: the demo's hostile submission (the attack its folder's ``demo.py`` names) earns nothing, for the
+  first student (an attack may cost its time limits);
 * ``leak scan``: the bundle passes :func:`autograder.generate.leaks.scan`;
 * ``public checks``: the bundle's own ``deepgrade_check.py`` passes on the solution notebook, run as a
   student runs it (a plain Python process in the bundle's folder);
@@ -28,7 +30,8 @@ from pathlib import Path
 from autograder.demo import submissions
 from autograder.manifest import Manifest, load_manifest
 
-CHECKS = ("solution", "blank", "partly wrong", "leak scan", "public checks", "variants")
+CHECKS = ("solution", "blank", "partly wrong", "hostile", "leak scan", "public checks", "variants")
+CLASS_CHECKS = ("hostile", "variants")  # checked once for the whole class, not per student
 PUBLIC_TIMEOUT = 300.0  # seconds for one solution's public self-checks
 
 
@@ -105,6 +108,14 @@ def check_wrong(result: dict, question: str) -> str | None:
     return "; ".join(problems) or None
 
 
+def check_hostile(result: dict, attack: str) -> str | None:
+    """None when the hostile submission earned nothing (whether or not it could be graded at all)."""
+    if result["score"] == 0:
+        return None
+    earned = [f"{n} {q['score']:g}/{q['max_score']:g}" for n, q in result["questions"].items() if q["score"] > 0]
+    return f"the hostile submission ({attack}) earns {result['score']:g}: {', '.join(earned)}"
+
+
 def run_public_checks(folder: Path, notebook: str) -> str | None:
     """Run the bundle's ``deepgrade_check.py`` on ``notebook`` in ``folder``; None when every check passes."""
     try:
@@ -173,6 +184,11 @@ def validate(assignment_id: str, secret: bytes, n_students: int = 20, *, timeout
                     path = folder / f"{label.replace(' ', '_')}.ipynb"
                     path.write_bytes(data)
                     fail(label, student, check_wrong(grade(path), question))
+                if i == 1:
+                    attack = submissions.attack_for(manifest)
+                    path = folder / "hostile.ipynb"
+                    path.write_bytes(submissions.hostile(bundle.files[notebook], manifest))
+                    fail("hostile", "", check_hostile(grade(path), attack))
                 for problem in scan(bundle, secret):
                     fail("leak scan", student, problem)
                 fail("public checks", student, run_public_checks(folder / "solution", notebook))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.validate import check_blank, check_solution, check_wrong
+from autograder.validate import check_blank, check_hostile, check_solution, check_wrong
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -188,6 +188,21 @@ def test_the_verdicts():
     assert check_wrong(_result(a=(2, 2), b=(0, 1)), "b") is None
     assert "loses nothing on its declared question b" in check_wrong(_result(a=(2, 2), b=(1, 1)), "b")
     assert "loses points elsewhere: a 1/2" in check_wrong(_result(a=(1, 2), b=(0, 1)), "b")
+    assert check_hostile(_result(a=(0, 2), b=(0, 1)), "snoop") is None
+    assert "the hostile submission (snoop) earns 1: b 1/1" in check_hostile(_result(a=(0, 2), b=(1, 1)), "snoop")
+
+
+def test_validate_fails_when_a_test_gives_points_for_nothing(tmp_path):
+    """A course suite whose backward test checks nothing: do the blank and the hostile submission fail
+    validate, naming the question they earn points on?"""
+    lax = SUITE.replace('    r = call(student, "scale_backward", dout=dout, c=variant["c"])\n'
+                        '    r.check("dx", r.value, scale_backward(dout, variant["c"]), "c * dout", "(N, p)")\n', "")
+    assert lax != SUITE
+    r = deepgrade("validate", "scale", "--students", "2", course=write_course(tmp_path / "course", lax))
+    assert r.returncode == 1, r.stdout + r.stderr
+    rows = {line.split("│")[1].strip(): line for line in r.stdout.splitlines() if line.count("│") >= 3}
+    assert "FAIL" in rows["hostile"] and "earns" in r.stdout, r.stdout
+    assert "FAIL 2/2" in rows["blank"] and "ok 2/2" in rows["solution"], r.stdout
 
 
 def test_the_authoring_walkthrough_validates(tmp_path):

@@ -17,7 +17,8 @@ from autograder.cli.generate import resolve_secret
 def command(assignment, n_students, secret_file, timeout):
     """Check assignment ID before release: for each student the solution gets full marks, the blank 0, the
     demo's partly wrong submission loses points on its own question only, the bundle passes the leak scan
-    and the public checks pass with the solution; and no two students share a variant.
+    and the public checks pass with the solution; the demo's hostile submission earns nothing; and no two
+    students share a variant.
 
     Prints a table of the checks and what failed; the exit status is 1 when anything failed.
     """
@@ -26,7 +27,7 @@ def command(assignment, n_students, secret_file, timeout):
     from rich.console import Console
 
     from autograder.manifest import check_assignment_id
-    from autograder.validate import CHECKS, validate
+    from autograder.validate import CHECKS, CLASS_CHECKS, validate
     from autograder.variants import DEMO_SECRET, SECRET_ENV
 
     try:
@@ -39,7 +40,7 @@ def command(assignment, n_students, secret_file, timeout):
     with console.status(f"validating {assignment}") as status:
         report = validate(assignment, secret, n_students, timeout=timeout,
                           progress=lambda text: status.update(f"validating {text}"))
-    console.print(_table(report, CHECKS))
+    console.print(_table(report, CHECKS, CLASS_CHECKS))
     if report.ok:
         console.print(f"[green]{assignment}: every check passed for {n_students} students "
                       f"({'demo secret' if demo else 'course secret'}).[/]")
@@ -48,7 +49,7 @@ def command(assignment, n_students, secret_file, timeout):
     raise SystemExit(1)
 
 
-def _table(report, checks):
+def _table(report, checks, class_checks):
     from rich.table import Table
     from rich.text import Text
 
@@ -59,7 +60,7 @@ def _table(report, checks):
     table.add_column("what failed (first students)")
     for check in checks:
         failed = report.failed(check)
-        if check == "variants":
+        if check in class_checks:
             result = "[red]FAIL[/]" if failed else "[green]ok[/]"
         else:
             bad = len({f.student for f in failed})

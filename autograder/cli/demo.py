@@ -13,7 +13,7 @@ def command(out, workers):
     """Grade a small demo class end to end, on the public demo secret.
 
     Four students (a solution, a blank, a partly wrong and a hostile submission each) across the
-    seven assignments are generated, graded in a batch into OUT/grades.sqlite, exported to
+    built-in assignments are generated, graded in a batch into OUT/grades.sqlite, exported to
     OUT/grades.csv, and given feedback in OUT/feedback/<assignment>/<student>.md. Only those
     paths (and OUT/submissions) are replaced in OUT.
     """

@@ -1,7 +1,7 @@
 """``deepgrade demo``: a small class, end to end, on the public demo secret.
 
     generate the class's notebooks -> make their submissions -> grade each assignment in a batch
-    (one pool of sandboxed workers for all seven) -> gradebook -> feedback files + CSV -> summary
+    (one pool of sandboxed workers for all of them) -> gradebook -> feedback files + CSV -> summary
 
 Everything is written under one folder (default ``demo-out/``)::
 

@@ -8,7 +8,9 @@ Design choices (measured on a 2-core x86_64 CPU; see bench/reproduce.py):
 - Minibatches come from ``reference.sgd.minibatch_indices`` with a ``np.random.Generator``;
   initialization and dropout draw from torch's generator, seeded inside ``seeded(seed)``,
   which restores the global state afterwards (``torch.random.fork_rng``).
-- ``configure_torch`` fixes the thread count, flushes denormal floats to zero (the vanishing
+- ``configure_torch`` fixes the thread count (torch's and BLAS's: numpy's many small SVDs in
+  double descent ran 2x slower on 2 threads than on 1 here, and several seeds side by side on a
+  many-core machine would otherwise oversubscribe it), flushes denormal floats to zero (the vanishing
   gradients of a 500-step backward pass become denormal, and x86 arithmetic on denormals is
   slow: an ``nn.LSTM`` forward + backward at N=128, L=500 takes 3x longer without it) and, on the
   CPU, asks for deterministic algorithms, so CPU results repeat exactly for a given seed and
@@ -40,15 +42,20 @@ def resolve_device(name):
 
 @contextlib.contextmanager
 def configure_torch(threads=1, device="cpu"):
-    """Set threads, denormal flushing and (CPU) deterministic algorithms; restore them on exit."""
+    """Set threads (torch's and the BLAS libraries' numpy and scipy use), denormal flushing and
+    (CPU) deterministic algorithms; restore them on exit."""
+    from threadpoolctl import threadpool_limits
+
     saved = (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled())
     torch.set_num_threads(int(threads))
+    blas = threadpool_limits(limits=int(threads), user_api="blas")
     torch.set_flush_denormal(True)
     if torch.device(device).type == "cpu":
         torch.use_deterministic_algorithms(True)
     try:
         yield
     finally:
+        blas.restore_original_limits()
         torch.set_num_threads(saved[0])
         torch.use_deterministic_algorithms(saved[1])
         torch.set_flush_denormal(False)
@@ -173,20 +180,28 @@ def fit(model, X, y, *, loss, epochs, batch_size, lr, rng, device, monitor, moni
     start = time.perf_counter()
     sst = float(((target - target.mean()) ** 2).sum())
     for epoch in range(1, epochs + 1):
-        total = 0.0
+        # One host-to-device copy of the epoch's permutation and no host sync inside the epoch: on a
+        # GPU a step of a small model is otherwise dominated by waiting (losses summed on the device).
+        batches = minibatch_indices(data.n, batch_size, rng)
+        perm = torch.as_tensor(np.concatenate(batches), device=device)
+        total = torch.zeros((), device=device)
         seen = torch.zeros((), device=device)        # correct answers (bce) or squared errors (mse)
-        for idx in minibatch_indices(data.n, batch_size, rng):
+        first = 0
+        for idx in batches:
+            rows_ = perm[first:first + len(idx)]
+            first += len(idx)
             optimizer.zero_grad(set_to_none=True)
-            out = model(data.take(idx))
-            batch_y = target[torch.as_tensor(idx, device=device)]
+            out = model(data.take(idx if isinstance(data, SparseRows) else rows_))
+            batch_y = target[rows_]
             batch_loss = loss_fn(out, batch_y)
             with torch.no_grad():
                 seen += ((out > 0) == (batch_y > 0.5)).sum() if loss == "bce" else ((out - batch_y) ** 2).sum()
+                total += batch_loss.detach() * len(idx)
             batch_loss.backward()
             if clip is not None:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             optimizer.step()
-            total += float(batch_loss.detach()) * len(idx)
+        total = float(total)
         value = float(monitor(model))
         history.train_loss.append(total / data.n)
         history.train_monitor.append(float(seen) / data.n if loss == "bce" else 1.0 - float(seen) / sst)

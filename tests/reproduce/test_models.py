@@ -135,3 +135,35 @@ def test_fit_records_train_metric_and_clips():
             torch.nn.utils.clip_grad_norm_ = orig
     assert len(hist.train_monitor) == 4 and hist.train_monitor[-1] > 0.8
     assert len(norms) == 4 * 8 and max(norms) <= 0.01 + 1e-6
+
+
+def test_packed_is_the_packed_sequence_state_after_the_last_word():
+    """Does packed=True give, for front-padded reviews, what nn.LSTM/RNN give on a PackedSequence?"""
+    ids = torch.tensor([[0, 0, 3, 4, 5], [1, 2, 3, 4, 5], [0, 0, 0, 0, 7], [0, 0, 0, 0, 0]])
+    back = torch.tensor([[3, 4, 5, 0, 0], [1, 2, 3, 4, 5], [7, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+    lengths = torch.tensor([3, 5, 1, 1])                       # an empty review reads one padding id
+    for cell in ("lstm", "rnn"):
+        with seeded(0, "cpu"):
+            model = SequenceClassifier(V=20, m=4, K=5, cell=cell, packed=True).eval()
+        packed = nn.utils.rnn.pack_padded_sequence(model.embed(back), lengths, batch_first=True,
+                                                   enforce_sorted=False)
+        h = model.rnn(packed)[1]
+        expected = model.output((h[0] if cell == "lstm" else h)[-1]).squeeze(1)
+        torch.testing.assert_close(model(ids), expected, rtol=1e-5, atol=1e-6)
+        unpacked = SequenceClassifier(V=20, m=4, K=5, cell=cell).eval()
+        unpacked.load_state_dict(model.state_dict())
+        assert not torch.allclose(unpacked(ids)[0], expected[0])   # the padded run reads padding first
+        torch.testing.assert_close(unpacked(ids[1:2]), expected[1:2])   # a full-length review: the same
+
+
+def test_dropout_phi_acts_in_training_only():
+    """Is phi checked, and does dropout change training outputs but not evaluation ones?"""
+    with pytest.raises(ValueError, match="phi"):
+        SequenceClassifier(phi=1.0)
+    ids = torch.randint(1, 21, (6, 7))
+    with seeded(0, "cpu"):
+        model = SequenceClassifier(V=20, m=4, K=5, packed=True, phi=0.4)
+    plain = SequenceClassifier(V=20, m=4, K=5, packed=True)
+    plain.load_state_dict(model.state_dict())
+    torch.testing.assert_close(model.eval()(ids), plain.eval()(ids))
+    assert not torch.allclose(model.train()(ids), plain(ids))

@@ -30,11 +30,12 @@ class Task:
     quick_threshold: float | None = None
     requires: tuple = ()
     needs_imdb: bool = False
+    background: bool = False         # host-only: runs beside the GPU tasks with --device cuda
 
 
 TASKS = (
     Task("imdb-lasso", "IMDb", "lasso logistic path", "test acc.", "≈ 0.88", imdb_tasks.lasso, "min", 0.87, 0.75,
-         needs_imdb=True),
+         needs_imdb=True, background=True),
     Task("imdb-nn", "IMDb", "MLP 10000-16-16-1", "test acc.", "0.845", imdb_tasks.two_layer_nn, "min", 0.84, 0.75,
          needs_imdb=True),
     Task("imdb-lstm", "IMDb", "embedding + LSTM(32)", "test acc.", "0.840-0.853", imdb_tasks.lstm, "min", 0.85, 0.60,

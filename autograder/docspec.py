@@ -26,7 +26,7 @@ from dataclasses import dataclass
 SHAPE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*:\s*\(([^()]*)\)")  # "x: (N, p)", several on one line
 BULLET = re.compile(r"^\s*-\s*([A-Za-z_]\w*)\s*:\s*(.*)$")
 NAMED = re.compile(r"^\s*([A-Za-z_]\w*)\s*:\s*(.*)$")
-DIM = re.compile(r"[A-Za-z_]\w*|\d+")
+DIM = re.compile(r"(\d*)([A-Za-z_]\w*)|\d+")  # N, 4K (four times K), 3
 ANY_SHAPE = ("n1", "n2")  # what an array documented as "(any shape)" is drawn as
 BELOW = re.compile(r"in \[0,\s*([A-Za-z_]\w*)\)")  # "integer indices in [0, V)"
 QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'")
@@ -41,7 +41,7 @@ class Param:
 
     name: str
     kind: str
-    shape: tuple[str, ...] = ()  # symbolic dimensions ("N", "p") or integers ("3")
+    shape: tuple[str, ...] = ()  # symbolic dimensions ("N", "p"), multiples of one ("4K") or integers ("3")
     below: str | None = None
     choices: tuple[str, ...] = ()
     default: bool = False  # the argument has a default value in the signature
@@ -50,8 +50,8 @@ class Param:
     @property
     def dims(self) -> tuple[str, ...]:
         """The symbolic dimensions this parameter uses (its shape's names, and ``below``)."""
-        named = tuple(d for d in self.shape if not d.isdigit())
-        return named + ((self.below,) if self.below else ())
+        named = tuple(DIM.fullmatch(d).group(2) for d in self.shape if not d.isdigit())
+        return tuple(dict.fromkeys(named + ((self.below,) if self.below else ())))
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,10 @@ def test_the_docstring_is_read():
     assert (emb.kind, emb.shape, emb.below) == ("index", ("N", "L"), "V")
     assert parse(dropout.dropout_forward).inputs[2].kind == "rng"
     assert [p.name for p in parse(rnn.rnn_forward).inputs][:5] == ["X", "h0", "W", "U", "b"]
+    from reference import lstm
+
+    W = parse(lstm.lstm_step_forward).inputs[3]
+    assert (W.shape, W.dims) == (("p", "4K"), ("p", "K"))
 
 
 def test_the_folder_it_writes(course):
@@ -176,12 +180,15 @@ def test_solution_full_and_blank_zero(course, tmp_path):
 
 
 def test_built_in_reference_functions(tmp_path):
-    """Scaffolding straight from the package's reference: a pair with five inputs, five gradients and a choice
-    argument with a default, and a function of two modules' helpers."""
+    """Scaffolding straight from the package's reference: pairs with five inputs and gradients, a choice argument
+    with a default, integer indices below a dimension, a scalar input, gate blocks of size 4K, and a function
+    of another module's helpers."""
     course = tmp_path / "course"
     course.mkdir()
     r = deepgrade("new", "steps", "--from", "reference.rnn:rnn_step_forward,rnn_step_backward",
-                  "--from", "reference.sgd:gd_step", course=course)
+                  "--from", "reference.rnn:embedding_forward,embedding_backward,readout_forward,readout_backward",
+                  "--from", "reference.lstm:lstm_step_forward,lstm_step_backward", "--from", "reference.sgd:gd_step",
+                  course=course)
     assert r.returncode == 0, r.stdout + r.stderr
     r = deepgrade("validate", "steps", "--students", "3", course=course)
     assert r.returncode == 0, r.stdout + r.stderr

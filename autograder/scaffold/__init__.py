@@ -81,7 +81,9 @@ def load_functions(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, object]
 
 
 def _shape(shape: tuple[str, ...]) -> str:
-    return "(" + ", ".join(shape) + ("," if len(shape) == 1 else "") + ")"
+    """A docstring shape as Python: ("N", "4K") -> "(N, 4 * K)"."""
+    dims = [re.sub(r"^(\d+)([A-Za-z_]\w*)$", r"\1 * \2", d) for d in shape]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
 def _expr(p: Param, public: bool) -> str:

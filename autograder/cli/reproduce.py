@@ -8,7 +8,8 @@ import click
 @click.command("reproduce")
 @click.option("--quick", is_flag=True, help="Train on subsets with short schedules (about 2 minutes on 2 cores).")
 @click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
-              help="Where the torch models train.")
+              help="Where the IMDb networks train (the tiny NYSE networks always train on the CPU; with "
+                   "cuda the lasso path runs on the CPU beside them).")
 @click.option("--only", "only", multiple=True, metavar="TASK",
               help="Run only this task (repeatable or comma-separated); requirements are added.")
 @click.option("--out", type=click.Path(file_okay=False), default="reproduce-out", show_default=True,

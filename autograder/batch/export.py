@@ -15,6 +15,10 @@ LMS formats (``canvas``, ``moodle``) need a roster mapping deepgrade's student i
   assignment becomes a new one on import).
 - Moodle's "Import grades from CSV": one identifier column (``Email address``, ``ID number`` or
   ``Username``, matched to a user field when importing), then one column per grade item.
+- Blackboard Learn's Grade Center upload ("Work Offline > Upload"): ``Username`` (the key it matches students
+  by; required), with ``Last Name``, ``First Name`` and ``Student ID`` when the roster has them, then one
+  column per assignment, every field quoted as its comma-delimited upload asks. A column without a Grade Center
+  column id becomes a new column on upload (a text column: give it its points in Blackboard afterwards).
 
 Students the gradebook grades but the roster lacks are returned as ``unmatched``, never silently dropped;
 roster students without a grade get empty cells (the LMS then leaves their grade as it is).
@@ -39,10 +43,11 @@ from autograder.manifest import ASSIGNMENT_IDS, check_assignment_id, load_manife
 from autograder.variants import check_student_id
 
 FORMATS = ("csv", "json")
-LMS_FORMATS = ("canvas", "moodle")
+LMS_FORMATS = ("canvas", "moodle", "blackboard")
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
 MOODLE_IDENTIFIERS = ("Email address", "ID number", "Username")  # the user fields Moodle's import maps to
+BLACKBOARD_COLUMNS = ("Last Name", "First Name", "Username", "Student ID")  # Grade Center's user columns
 
 
 def _question_order(assignment: str, grades: list[Grade]) -> list[str]:
@@ -201,6 +206,10 @@ def read_lms_roster(path, fmt: str) -> tuple[list[str], dict[str, dict[str, str]
         if missing:
             raise RosterError(f"--roster {path} lacks Canvas's column(s) {', '.join(missing)}")
         columns, needed = list(CANVAS_COLUMNS), ("ID", "SIS User ID", "SIS Login ID")
+    elif fmt == "blackboard":
+        if "Username" not in header:
+            raise RosterError(f"--roster {path} has no Username column (Blackboard matches students by it)")
+        columns, needed = [c for c in BLACKBOARD_COLUMNS if c in header], ("Username",)
     else:
         present = [c for c in MOODLE_IDENTIFIERS if c in header]
         if not present:
@@ -245,7 +254,7 @@ def to_lms(fmt: str, columns: dict[str, list[str]], students: dict[str, dict[str
     assignments = list(columns)
     header = roster_columns + [f"deepgrade {aid}" for aid in assignments]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL if fmt == "blackboard" else csv.QUOTE_MINIMAL)
     writer.writerow(header)
     if fmt == "canvas":
         maxima = [_lms_number(sum(q.points for q in load_manifest(aid).questions)) if aid in ASSIGNMENT_IDS else ""
@@ -261,7 +270,7 @@ def to_lms(fmt: str, columns: dict[str, list[str]], students: dict[str, dict[str
 
 
 def export_lms(path, fmt: str, roster_path, assignment: str | None = None) -> LmsExport:
-    """Canvas's or Moodle's grade import CSV of the gradebook at ``path``, rows from the roster."""
+    """Canvas's, Moodle's or Blackboard's grade import CSV of the gradebook at ``path``, rows from the roster."""
     roster_columns, roster = read_lms_roster(roster_path, fmt)
     with Gradebook(path) as gb:
         columns, students = collect(gb, assignment)

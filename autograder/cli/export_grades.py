@@ -1,4 +1,4 @@
-"""``deepgrade export-grades --gradebook F --format csv|json|canvas|moodle``: current grades for an LMS."""
+"""``deepgrade export-grades --gradebook F --format csv|json|canvas|moodle|blackboard``: grades for an LMS."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import click
 
 @click.command("export-grades")
 @click.option("--gradebook", "-g", required=True, type=click.Path(path_type=str), help="SQLite gradebook file.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "canvas", "moodle"]), default="csv",
-              show_default=True, help="canvas/moodle: the LMS's grade import CSV (needs --roster).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "canvas", "moodle", "blackboard"]), default="csv",
+              show_default=True, help="canvas/moodle/blackboard: the LMS's grade import CSV (needs --roster).")
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=str),
-              help="canvas/moodle: CSV mapping student_id to the LMS's ids (Canvas: Student, ID, SIS User ID, "
-                   "SIS Login ID, Section; Moodle: Email address, ID number or Username).")
+              help="canvas/moodle/blackboard: CSV mapping student_id to the LMS's ids (Canvas: Student, ID, SIS "
+                   "User ID, SIS Login ID, Section; Moodle: Email address, ID number or Username; Blackboard: "
+                   "Username, and Last Name, First Name, Student ID if you like).")
 @click.option("--assignment", "-a", help="Only this assignment (default: every assignment in the gradebook).")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write here (default: stdout).")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=str),
@@ -22,7 +23,7 @@ def command(gradebook, fmt, roster, assignment, out, feedback):
     With several assignments, question columns are prefixed with the assignment id and each
     assignment has its own total column. Rows are sorted by student id.
 
-    canvas and moodle: one row per roster student, one column per assignment's total. Graded students
+    canvas, moodle and blackboard: one row per roster student, one column per assignment's total. Graded students
     the roster lacks are listed on stderr (they are not in the file).
     """
     from pathlib import Path

@@ -1,4 +1,4 @@
-"""``deepgrade export-grades --format canvas|moodle --roster R``: the LMS's grade import CSV."""
+"""``deepgrade export-grades --format canvas|moodle|blackboard --roster R``: the LMS's grade import CSV."""
 
 import csv
 
@@ -92,7 +92,31 @@ def test_moodle_identifier_and_one_column_per_grade_item(gradebook, tmp_path):
     assert "NOT in" not in res.output  # everyone graded is on this roster
 
 
+def test_blackboard_username_key_quoted_fields_and_round_trip(gradebook, tmp_path):
+    """Does the Blackboard CSV key rows by Username, keep the roster's name columns, quote every field (its
+    comma-delimited upload asks for it) and carry the gradebook's numbers?"""
+    roster = tmp_path / "bb_roster.csv"
+    roster.write_text('student_id,Username,Last Name,First Name,Student ID\nada,alovelace,Lovelace,Ada,S-1\n'
+                      'bo,bbo,"Bo, Jr.",Bea,S-2\n')
+    out = tmp_path / "bb.csv"
+    res = run("--gradebook", str(gradebook), "--format", "blackboard", "--roster", str(roster), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert "zed" in res.output and "NOT in" in res.output
+    lines = out.read_text().splitlines()
+    assert lines[0] == '"Last Name","First Name","Username","Student ID","deepgrade dropout","deepgrade rnn"'
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    frame = pd.read_csv(out)
+    want = expected(gradebook)
+    by_user = frame.set_index("Username")
+    assert by_user.loc["bbo", "Last Name"] == "Bo, Jr."
+    assert by_user.loc["alovelace", "deepgrade rnn"] == pytest.approx(want["rnn"]["ada"], abs=1e-9)
+    assert by_user.loc["bbo", "deepgrade rnn"] == pytest.approx(want["rnn"]["bo"], abs=1e-9)
+    assert pd.isna(by_user.loc["bbo", "deepgrade dropout"])
+
+
 @pytest.mark.parametrize("fmt, content, message", [
+    ("blackboard", "student_id,Student ID\nada,S-1\n", "Username"),
+    ("blackboard", "student_id,Username\nada,\n", "line 2"),
     ("canvas", "Student,ID,student_id\nA,1,ada\n", "SIS User ID"),
     ("canvas", "Student,ID,SIS User ID,SIS Login ID,Section\nA,1,,,\n", "student_id"),
     ("canvas", "Student,ID,SIS User ID,SIS Login ID,Section,student_id\nA,,,,S,ada\n", "line 2"),

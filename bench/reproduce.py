@@ -1,6 +1,6 @@
 """Benchmark of ``deepgrade reproduce``: the whole table's runtime, plus the speed-ups behind it.
 
-    python bench/reproduce.py                  # full table (target: <= 20 min on 2 CPU cores)
+    python bench/reproduce.py                  # full table (target: <= 10 min on 2 CPU cores; --threads 2)
     python bench/reproduce.py --quick          # quick table (target: about 2 min)
     python bench/reproduce.py --micro-only     # only the same-run ratios below (about a minute)
     python bench/reproduce.py --lasso          # only the lasso path: liblinear vs ours, same run (~6 min)

@@ -30,6 +30,7 @@ import copy
 import numpy as np
 import torch
 
+from ..minnorm import random_features
 from ..sgd import min_norm_solution
 from .context import Outcome
 
@@ -79,11 +80,6 @@ def vanishing_gradients(ctx):
     return Outcome(summary["imdb-lstm"] - summary["imdb-rnn"], details, passed=bool(passed))
 
 
-def random_relu_features(X, W):
-    """phi(X) = max(0, X W) / sqrt(p). X: (n, d), W: (d, p) -> (n, p)."""
-    return np.maximum(X @ W, 0.0) / np.sqrt(W.shape[1])
-
-
 def _target(X):
     return np.tanh(X[:, 0]) + X[:, 1] * X[:, 2] / 2 + X[:, 3]
 
@@ -114,7 +110,7 @@ def double_descent_curves(rng, n=100, d=10, n_test=2000, noise=0.5, reps=10, ps=
         yt = _target(Xt) + noise * rng.normal(size=n_test)
         W = rng.normal(size=(d, ps.max())) / np.sqrt(d)
         for k, p in enumerate(ps):
-            F, Ft = random_relu_features(X, W[:, :p]), random_relu_features(Xt, W[:, :p])
+            F, Ft = random_features(X, W[:, :p], "relu"), random_features(Xt, W[:, :p], "relu")
             mn[r, k] = np.mean((Ft @ min_norm_solution(F, y) - yt) ** 2)
             ridge = Ridge(alpha=ridge_lambda, fit_intercept=False).fit(F, y)
             rd[r, k] = np.mean((ridge.predict(Ft) - yt) ** 2)

@@ -140,3 +140,11 @@ def parse(fn) -> Spec:
     returns = [p if p.kind != "float" or p.shape or p.name == "cache" else Param(p.name, "other", text=p.text)
                for p in returns]
     return Spec(fn.__name__, tuple(inputs), tuple(returns))
+
+
+def named_results(fn, value) -> tuple[tuple, tuple[str, ...]]:
+    """``value`` (what ``fn`` returned) as a tuple, with each item's name from ``fn``'s docstring (``result i``
+    for items it does not list)."""
+    items = value if isinstance(value, tuple) else (value,)
+    names = list(parse(fn).result_names())[: len(items)]
+    return items, tuple(names + [f"result {i}" for i in range(len(names), len(items))])

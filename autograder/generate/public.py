@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.answer_key import blank_form
+from autograder.docspec import named_results
 from autograder.folders import assignment_module
 from autograder.manifest import Manifest, load_manifest
 from autograder.variants import public_seed
@@ -146,19 +147,10 @@ def submission_contract(manifest: Manifest) -> dict:
             "limits": {"cell_s": config.cell_timeout, "run_s": config.run_timeout}}
 
 
-def _described(ref, value) -> tuple[tuple, list[str]]:
-    """The reference's results as a tuple and their names, as its docstring lists them."""
-    from autograder.docspec import parse
-
-    items = value if isinstance(value, tuple) else (value,)
-    names = list(parse(ref).result_names())[: len(items)]
-    return items, names + [f"result{i}" for i in range(len(names), len(items))]
-
-
 def function_public(fn: str, ref, inputs: dict, sizes: str, hint: str = "") -> dict:
     """A value check of one function on public ``inputs``: every result but a cache against the reference's
     (names from its docstring). For ``deepgrade new``'s public.py."""
-    items, names = _described(ref, ref(*inputs.values()))
+    items, names = named_results(ref, ref(*inputs.values()))
     outputs = [out(n, v, index=i if len(items) > 1 else None) for i, (n, v) in enumerate(zip(names, items))
                if n != "cache"]
     return {fn: [value_check(f"{fn} on public inputs ({sizes})", call(fn, *inputs.values()), outputs, hint,
@@ -169,8 +161,8 @@ def pair_public(fwd: str, bwd: str, ref_fwd, ref_bwd, inputs: dict, rng: np.rand
                 hints: tuple[str, str] = ("", "")) -> dict:
     """:func:`pair_checks` of a forward/backward pair from the reference's docstrings: value checks of both
     and a gradient check of the backward, the upstream gradients drawn from ``rng``."""
-    items, names = _described(ref_fwd, ref_fwd(*inputs.values()))
+    items, names = named_results(ref_fwd, ref_fwd(*inputs.values()))
     outs = [n for n in names if n != "cache"]
     douts = [rng.standard_normal(np.shape(v)) for v, n in zip(items, names) if n != "cache"]
-    _, grads = _described(ref_bwd, ref_bwd(*douts, items[names.index("cache")]))
+    _, grads = named_results(ref_bwd, ref_bwd(*douts, items[names.index("cache")]))
     return pair_checks(fwd, bwd, inputs, outs, len(items), douts, ref_fwd, ref_bwd, grads, {}, hints, sizes)

@@ -102,6 +102,11 @@ def _args(spec: Spec, public: bool) -> list[tuple[str, str]]:
     return [(p.name, _expr(p, public)) for p in spec.inputs if not p.default]
 
 
+def _drawn_dims(spec: Spec) -> list[str]:
+    """The dimensions of the arguments a test draws (those without a default), in order of first use."""
+    return list(dict.fromkeys(d for p in spec.inputs if not p.default for d in p.dims))
+
+
 def _variant(specs: list[Spec]) -> dict[str, str]:
     variant: dict[str, str] = {}
     for spec in specs:
@@ -170,7 +175,7 @@ def render_files(assignment_id: str, sources: list[str], title: str | None = Non
     specs = {name: parse(fn) for name, (_, fn) in functions.items()}
     questions = _questions(specs, functions)
     drawn = [specs[q.functions[0]] for q in questions]  # the functions whose inputs tests draw
-    dims = list(dict.fromkeys(d for s in drawn for p in s.inputs if not p.default for d in p.dims))
+    dims = list(dict.fromkeys(d for s in drawn for d in _drawn_dims(s)))
     variant = _variant(drawn)
     sizes = {d: SIZE_GRID for d in dims if d not in variant}  # the public checks' sizes: the student's own
     modules = sorted(dict.fromkeys(m for m, _ in functions.values()))
@@ -181,12 +186,11 @@ def render_files(assignment_id: str, sources: list[str], title: str | None = Non
         "variant": variant, "sizes": sizes, "space": _space({**variant, **sizes}), "questions": questions, "dims": dims,
         "broken": questions[-1].functions[0],
         "drawers": [{"name": s.function, "args": _args(s, False),
-                     "dims": list(dict.fromkeys(d for p in s.inputs if not p.default for d in p.dims))}
+                     "dims": _drawn_dims(s)}
                     for s in drawn],
         "public": [{"fwd": q.functions[0], "bwd": q.functions[1] if len(q.functions) > 1 else None,
                     "args": _args(specs[q.functions[0]], True),
-                    "sizes": ", ".join(f"{d} = {{{d}}}" for d in dict.fromkeys(
-                        d for p in specs[q.functions[0]].inputs if not p.default for d in p.dims)) or "fixed"}
+                    "sizes": ", ".join(f"{d} = {{{d}}}" for d in _drawn_dims(specs[q.functions[0]])) or "fixed"}
                    for q in questions],
     }
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), keep_trailing_newline=True,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.docspec import parse
+from autograder.docspec import named_results, parse
 from autograder.suites._support import Arg, call, fail, fresh, precision
 
 __all__ = ["check_function", "check_backward", "check_slopes", "size"]
@@ -32,12 +32,9 @@ def size(rng: np.random.Generator, sizes: dict[str, tuple[int, int]], *names: st
 
 def _results(ref, value) -> tuple[tuple, tuple[str, ...], tuple[str, ...]]:
     """The reference's results as a tuple, their names, and their shapes as docstring text."""
-    spec = parse(ref)
-    items = value if isinstance(value, tuple) else (value,)
-    names = list(spec.result_names())[: len(items)]
-    names += [f"result {i}" for i in range(len(names), len(items))]
-    shapes = {p.name: f"({', '.join(p.shape)}{',' if len(p.shape) == 1 else ''})" for p in spec.returns if p.shape}
-    return items, tuple(names), tuple(shapes.get(n, "") for n in names)
+    items, names = named_results(ref, value)
+    shapes = {p.name: f"({', '.join(p.shape)}{',' if len(p.shape) == 1 else ''})" for p in parse(ref).returns if p.shape}
+    return items, names, tuple(shapes.get(n, "") for n in names)
 
 
 def _cache_index(names: tuple[str, ...]) -> int | None:
